@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Unpack Debian's linux-source-6.1 under build/src and apply kernel-patches/6.1/series.
+# The tree is kept between runs: when the series changes, the old one is reversed and the
+# new one applied, so only touched files get new timestamps and rebuilds stay incremental.
+set -euo pipefail
+PROG=prepare-source
+# shellcheck source=images/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+case "${1:-}" in
+-h | --help)
+	echo "Usage: images/prepare-source.sh    (prints the path of the patched source tree)"
+	exit 0 ;;
+"") ;;
+*) echo "prepare-source: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+esac
+
+version=$(pkg_version "$KERNEL_SOURCE_PKG")
+[ -n "$version" ] && [ -f "$KERNEL_SOURCE_TARBALL" ] ||
+	die "$KERNEL_SOURCE_PKG is not installed: run images/install-deps.sh (as root)"
+
+src=$BUILD_DIR/src/linux-$version
+applied=$src/.exitlab-applied-series
+want=$(series_hash)
+
+apply_series() {
+	local f
+	while read -r f; do
+		patch -d "$src" -p1 -s -N --no-backup-if-mismatch <"$f" ||
+			die "$(basename "$f") does not apply to $KERNEL_SOURCE_PKG $version"
+	done < <(series_files)
+	mkdir -p "$src/.exitlab-series"
+	rm -f "$src/.exitlab-series"/*
+	while read -r f; do cp "$f" "$src/.exitlab-series/"; done < <(series_files)
+	series_files | xargs -n1 basename >"$src/.exitlab-series/series"
+	echo "$want" >"$applied"
+}
+
+# Reverse the previously applied series (saved copies, newest first); 1 if it cannot be.
+reverse_applied() {
+	local p
+	[ -f "$src/.exitlab-series/series" ] || return 1
+	while read -r p; do
+		patch -d "$src" -p1 -R -s --no-backup-if-mismatch <"$src/.exitlab-series/$p" || return 1
+	done < <(tac "$src/.exitlab-series/series")
+}
+
+if [ -f "$applied" ] && [ "$(cat "$applied")" = "$want" ]; then
+	echo "$src"
+	exit 0
+fi
+
+if [ -d "$src" ] && [ -f "$applied" ]; then
+	log "patch series changed: reversing the old one in $src"
+	if ! reverse_applied; then
+		log "old series does not reverse cleanly; unpacking the source again"
+		rm -rf "$src"
+	fi
+	rm -f "$applied"
+elif [ -d "$src" ]; then
+	# Unpacked but never finished patching: start over.
+	rm -rf "$src"
+fi
+
+if [ ! -d "$src" ]; then
+	log "unpacking $KERNEL_SOURCE_PKG $version"
+	mkdir -p "$BUILD_DIR/src"
+	tmp=$BUILD_DIR/src/.unpack.$$
+	rm -rf "$tmp"
+	mkdir -p "$tmp"
+	tar -xf "$KERNEL_SOURCE_TARBALL" -C "$tmp"
+	mv "$tmp/linux-source-6.1" "$src"
+	rmdir "$tmp"
+fi
+log "applying $(series_files | wc -l) patches from kernel-patches/6.1"
+apply_series
+echo "$src"
