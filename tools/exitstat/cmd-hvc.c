@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0
+/* exitstat hvc: hypercalls by SMCCC function ID. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "builtin.h"
+
+int cmd_hvc(struct cli *cli)
+{
+	static const char *const cols[] = {
+		"function_id", "name", "owner", "conduit", "calls", "share", "imm_nonzero",
+	};
+	struct es_result *r = run_analysis(cli, cli->files[0]);
+	struct table *t;
+	uint64_t total = 0, *keys;
+	size_t *idx, i;
+
+	if (!r)
+		return 1;
+	out_start(cli->fmt);
+	print_trace_info(cli, r);
+	keys = calloc(r->nhvcs + 1, sizeof(*keys));
+	if (!keys)
+		return 1;
+	for (i = 0; i < r->nhvcs; i++) {
+		keys[i] = r->hvcs[i].count;
+		total += r->hvcs[i].count;
+	}
+	idx = order_by(keys, r->nhvcs, sizeof(uint64_t));
+	t = table_new("calls", "HVC/SMC calls by function ID (kvm_hvc_arm64 x0/r0)", 7, cols);
+	for (i = 0; i < r->nhvcs; i++) {
+		const struct es_hvc *h = &r->hvcs[idx[i]];
+		const char *name = es_smccc_name(h->fid);
+
+		cell_str(t, "0x%08x", h->fid);
+		cell_str(t, "%s", name ? name : "(unknown)");
+		cell_str(t, "%s", es_smccc_owner(h->fid));
+		cell_str(t, "%s", es_class_name(h->cls));
+		cell_uint(t, h->count);
+		cell_pct(t, share(h->count, total));
+		cell_uint(t, h->imm_nonzero);
+	}
+	table_print(t);
+
+	t = kv_new("totals", "Totals");
+	kv_uint(t, "calls", total);
+	kv_uint(t, "HVC64 exits", r->class_exits[0x16]);
+	kv_uint(t, "HVC32 exits", r->class_exits[0x12]);
+	kv_uint(t, "SMC64 exits", r->class_exits[0x17]);
+	kv_uint(t, "SMC32 exits", r->class_exits[0x13]);
+	kv_uint(t, "kvm_hvc_arm64 outside an exit", r->hvc_orphans);
+	table_print(t);
+	if (!r->events_by_kind[ES_EV_HVC])
+		out_note("\nNo kvm_hvc_arm64 records: record with -e kvm (or -e kvm:kvm_hvc_arm64).\n");
+	out_note("\nSMC exits are handled like HVC by KVM but are not traced by kvm_hvc_arm64.\n");
+	out_end();
+	free(idx);
+	free(keys);
+	es_result_free(r);
+	return 0;
+}

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0
+/* exitstat lost: what the trace lost, per CPU buffer and per vcpu. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "builtin.h"
+
+static void maybe_int(struct table *t, long long v)
+{
+	if (v < 0)
+		cell_null(t);
+	else
+		cell_int(t, v);
+}
+
+int cmd_lost(struct cli *cli)
+{
+	static const char *const cols[] = {
+		"cpu", "events", "markers", "markers_without_count",
+		"events_dropped_counted", "overrun", "commit_overrun", "dropped",
+		"first_marker_s", "last_marker_s",
+	};
+	static const char *const vcols[] = {
+		"guest", "vcpu", "exits_seen", "first_count", "last_count", "gaps",
+		"exits_lost", "backwards",
+	};
+	struct es_result *r = run_analysis(cli, cli->files[0]);
+	uint64_t counter_lost = 0;
+	struct table *t;
+	int cpu;
+	size_t i;
+
+	if (!r)
+		return 1;
+	out_start(cli->fmt);
+	print_trace_info(cli, r);
+
+	t = table_new("cpus", "Per CPU buffer: missed-event markers and the buffer statistics saved in the file", 10, cols);
+	for (cpu = 0; cpu < r->cpus; cpu++) {
+		const struct es_cpu_loss *l = &r->loss[cpu];
+
+		cell_int(t, cpu);
+		cell_uint(t, l->events);
+		cell_uint(t, l->markers);
+		cell_uint(t, l->markers_uncounted);
+		cell_uint(t, l->events_counted);
+		maybe_int(t, l->overrun);
+		maybe_int(t, l->commit_overrun);
+		maybe_int(t, l->dropped);
+		if (l->markers) {
+			cell_float(t, (double)(l->first_ts - r->first_ts) / 1e9);
+			cell_float(t, (double)(l->last_ts - r->first_ts) / 1e9);
+		} else {
+			cell_null(t);
+			cell_null(t);
+		}
+	}
+	table_print(t);
+
+	if (r->patched) {
+		t = table_new("vcpus", "Per vcpu: gaps in kvm_exit's exit_count (exact count of lost exits)", 8, vcols);
+		for (i = 0; i < r->nvcpus; i++) {
+			const struct es_vcpu *v = &r->vcpus[i];
+
+			if (!v->counted)
+				continue;
+			cell_int(t, v->guest);
+			cell_int(t, v->vcpu);
+			cell_uint(t, v->counted);
+			cell_uint(t, v->first_count);
+			cell_uint(t, v->last_count);
+			cell_uint(t, v->counter_gaps);
+			cell_uint(t, v->counter_lost);
+			cell_uint(t, v->counter_backwards);
+			counter_lost += v->counter_lost;
+		}
+		table_print(t);
+	}
+
+	t = kv_new("totals", "Totals");
+	kv_uint(t, "missed-event markers", r->loss_markers);
+	kv_uint(t, "markers without a count", r->loss_uncounted_markers);
+	kv_uint(t, "events dropped (sum of counted markers)", r->loss_counted);
+	if (r->loss_overrun >= 0)
+		kv_int(t, "overrun (file CPU stats)", r->loss_overrun);
+	else
+		kv_str(t, "overrun (file CPU stats)", "unknown");
+	if (r->patched)
+		kv_uint(t, "exits lost (exit_count gaps)", counter_lost);
+	else
+		kv_str(t, "exits lost (exit_count gaps)",
+		       "n/a: stock kernel (needs the patched kvm_exit with exit_count)");
+	kv_uint(t, "exit/entry pairs broken at a marker", r->broken_by_loss);
+	kv_str(t, "verdict", "%s",
+	       r->loss_markers || r->loss_overrun > 0 || counter_lost
+	       ? "events were lost" : "no loss detected");
+	table_print(t);
+	out_note("\nA marker without a count means the kernel knew events were dropped\n"
+		 "before that page but not how many; 'overrun' is the ring buffer's own\n"
+		 "count of overwritten events when recording stopped.\n");
+	out_end();
+	es_result_free(r);
+	return 0;
+}

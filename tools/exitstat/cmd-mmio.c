@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0
+/* exitstat mmio: MMIO accesses by address, device, and where handled. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "builtin.h"
+
+static void sizes(char *buf, size_t len, uint32_t mask)
+{
+	size_t used = 0;
+	unsigned int n;
+
+	buf[0] = 0;
+	for (n = 0; n < 32 && used < len; n++)
+		if (mask & (1u << n))
+			used += (size_t)snprintf(buf + used, len - used, "%s%u",
+						 used ? "," : "", n);
+}
+
+int cmd_mmio(struct cli *cli)
+{
+	static const char *const cols[] = {
+		"page", "region", "accesses", "reads", "writes", "userspace",
+		"kernel", "sizes",
+	};
+	static const char *const rcols[] = {
+		"region", "accesses", "reads", "writes", "userspace", "kernel",
+	};
+	struct es_result *r = run_analysis(cli, cli->files[0]);
+	struct table *t;
+	uint64_t *keys;
+	size_t *idx, i, j;
+	char buf[64];
+
+	if (!r)
+		return 1;
+	out_start(cli->fmt);
+	print_trace_info(cli, r);
+	keys = calloc(r->nmmios + 1, sizeof(*keys));
+	if (!keys)
+		return 1;
+	for (i = 0; i < r->nmmios; i++)
+		keys[i] = r->mmios[i].reads + r->mmios[i].writes;
+	idx = order_by(keys, r->nmmios, sizeof(uint64_t));
+
+	t = table_new("regions", "MMIO by device region (QEMU 'virt' memory map)", 6, rcols);
+	/* Aggregate pages into regions in order of first appearance. */
+	for (i = 0; i < r->nmmios; i++) {
+		const char *region = es_mmio_region(r->mmios[idx[i]].page);
+		uint64_t a = 0, rd = 0, wr = 0, us = 0, kn = 0;
+		bool seen = false;
+
+		for (j = 0; j < i; j++)
+			if (!strcmp(es_mmio_region(r->mmios[idx[j]].page), region))
+				seen = true;
+		if (seen)
+			continue;
+		for (j = i; j < r->nmmios; j++) {
+			const struct es_mmio *m = &r->mmios[idx[j]];
+
+			if (strcmp(es_mmio_region(m->page), region))
+				continue;
+			a += m->reads + m->writes;
+			rd += m->reads;
+			wr += m->writes;
+			us += m->user;
+			kn += m->kernel;
+		}
+		cell_str(t, "%s", region);
+		cell_uint(t, a);
+		cell_uint(t, rd);
+		cell_uint(t, wr);
+		cell_uint(t, us);
+		cell_uint(t, kn);
+	}
+	table_print(t);
+
+	t = table_new("pages", "MMIO by guest physical page", 8, cols);
+	for (i = 0; i < r->nmmios; i++) {
+		const struct es_mmio *m = &r->mmios[idx[i]];
+
+		cell_str(t, "0x%09llx", (unsigned long long)m->page);
+		cell_str(t, "%s", es_mmio_region(m->page));
+		cell_uint(t, m->reads + m->writes);
+		cell_uint(t, m->reads);
+		cell_uint(t, m->writes);
+		cell_uint(t, m->user);
+		cell_uint(t, m->kernel);
+		sizes(buf, sizeof(buf), m->len_mask);
+		cell_str(t, "%s", buf);
+	}
+	table_print(t);
+
+	t = kv_new("totals", "Totals");
+	kv_uint(t, "DABT_LOW exits", r->dabt_exits);
+	kv_uint(t, "MMIO accesses", r->mmio_accesses);
+	kv_uint(t, "handled in userspace", r->mmio_user);
+	kv_uint(t, "handled in the kernel", r->mmio_kernel);
+	kv_uint(t, "abort exits without MMIO (stage-2 faults)", r->stage2_faults);
+	table_print(t);
+	out_end();
+	free(idx);
+	free(keys);
+	es_result_free(r);
+	return 0;
+}

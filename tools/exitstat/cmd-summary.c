@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0
+/* exitstat summary: exits per class, vcpu and guest, with time in the host. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "builtin.h"
+
+static void timing_cells(struct table *t, const struct es_timing *tm)
+{
+	const struct es_hist *h = &tm->host;
+
+	if (!h->count) {
+		cell_null(t); cell_null(t); cell_null(t); cell_null(t); cell_null(t);
+		return;
+	}
+	cell_ns(t, h->total);
+	cell_ns(t, h->total / h->count);
+	cell_ns(t, es_hist_percentile(h, 50));
+	cell_ns(t, es_hist_percentile(h, 99));
+	cell_ns(t, h->max);
+}
+
+static void print_classes(const struct es_result *r)
+{
+	static const char *const cols[] = {
+		"class", "ret", "esr_ec", "exits", "share", "timed", "host_total",
+		"host_mean", "host_p50", "host_p99", "host_max", "description",
+	};
+	struct table *t = table_new("classes", "Exits per class (time in host: kvm_exit -> next kvm_entry of the thread)",
+				    12, cols);
+	size_t *idx = order_by(r->class_exits, ES_NCLASS, sizeof(uint64_t)), i;
+
+	for (i = 0; i < ES_NCLASS; i++) {
+		int cls = (int)idx[i];
+		long ret = es_class_ret(cls);
+
+		if (!r->class_exits[cls])
+			continue;
+		cell_str(t, "%s", es_class_name(cls));
+		cell_str(t, "%s", ret >= 0 ? es_ret_name(ret) : "?");
+		cell_str(t, "0x%02x", es_class_ec(cls));
+		cell_uint(t, r->class_exits[cls]);
+		cell_pct(t, share(r->class_exits[cls], r->exits));
+		cell_uint(t, r->class_t[cls].exits);
+		timing_cells(t, &r->class_t[cls]);
+		cell_str(t, "%s", cls < 64 ? es_ec_description((unsigned int)cls)
+				     : cls == ES_CLASS_IRQ ? "host interrupt"
+				     : cls == ES_CLASS_SERROR ? "SError at exit"
+				     : cls == ES_CLASS_IL ? "illegal exception return"
+				     : cls == ES_CLASS_HYP_GONE ? "hypervisor gone"
+				     : "unknown ret code");
+	}
+	if (r->exits) {
+		cell_str(t, "ALL");
+		cell_str(t, "-");
+		cell_str(t, "-");
+		cell_uint(t, r->exits);
+		cell_pct(t, 100.0);
+		cell_uint(t, r->all_t.exits);
+		timing_cells(t, &r->all_t);
+		cell_str(t, "all classes");
+	}
+	free(idx);
+	table_print(t);
+}
+
+static const char *top_class(const struct es_vcpu *v)
+{
+	int best = -1, c;
+
+	for (c = 0; c < ES_NCLASS; c++)
+		if (v->class_exits[c] && (best < 0 || v->class_exits[c] > v->class_exits[best]))
+			best = c;
+	return best < 0 ? "-" : es_class_name(best);
+}
+
+static void print_vcpus(const struct es_result *r)
+{
+	static const char *const cols[] = {
+		"guest", "vcpu", "tid", "exits", "share", "top_class", "host_total",
+		"host_mean", "host_p50", "host_p99", "host_max",
+	};
+	struct table *t = table_new("vcpus", "Per vcpu", 11, cols);
+	uint64_t *keys = calloc(r->nvcpus + 1, sizeof(*keys));
+	size_t *idx, i;
+
+	if (!keys)
+		exit(1);
+	for (i = 0; i < r->nvcpus; i++)
+		for (int c = 0; c < ES_NCLASS; c++)
+			keys[i] += r->vcpus[i].class_exits[c];
+	idx = order_by(keys, r->nvcpus, sizeof(uint64_t));
+	for (i = 0; i < r->nvcpus; i++) {
+		const struct es_vcpu *v = &r->vcpus[idx[i]];
+
+		if (!keys[idx[i]])
+			continue;
+		if (v->guest < 0)
+			cell_null(t);
+		else
+			cell_int(t, v->guest);
+		cell_int(t, v->vcpu);
+		cell_int(t, v->tid);
+		cell_uint(t, keys[idx[i]]);
+		cell_pct(t, share(keys[idx[i]], r->exits));
+		cell_str(t, "%s", top_class(v));
+		timing_cells(t, &v->t);
+	}
+	free(idx);
+	free(keys);
+	table_print(t);
+}
+
+static void print_guests(const struct es_result *r)
+{
+	static const char *const cols[] = {
+		"guest", "vcpus", "exits", "share", "host_total", "host_mean",
+		"host_p50", "host_p99", "host_max",
+	};
+	struct table *t = table_new("guests", "Per guest (VMM process)", 9, cols);
+	uint64_t *keys = calloc(r->nguests + 1, sizeof(*keys));
+	size_t *idx, i, j;
+
+	if (!keys)
+		exit(1);
+	for (j = 0; j < r->nvcpus; j++)
+		for (i = 0; i < r->nguests; i++)
+			if (r->guests[i].guest == r->vcpus[j].guest)
+				for (int c = 0; c < ES_NCLASS; c++)
+					keys[i] += r->vcpus[j].class_exits[c];
+	idx = order_by(keys, r->nguests, sizeof(uint64_t));
+	for (i = 0; i < r->nguests; i++) {
+		const struct es_guest *g = &r->guests[idx[i]];
+
+		if (!keys[idx[i]])
+			continue;
+		if (g->guest < 0)
+			cell_str(t, "unknown");
+		else
+			cell_int(t, g->guest);
+		cell_uint(t, g->nvcpus);
+		cell_uint(t, keys[idx[i]]);
+		cell_pct(t, share(keys[idx[i]], r->exits));
+		timing_cells(t, &g->t);
+	}
+	free(idx);
+	free(keys);
+	table_print(t);
+}
+
+static void print_pairing(const struct es_result *r)
+{
+	struct table *t = kv_new("pairing", "Pairing of kvm_exit with kvm_entry");
+
+	kv_uint(t, "paired", r->paired);
+	kv_uint(t, "exit followed by another exit", r->exit_no_entry);
+	kv_uint(t, "entry without a preceding exit", r->entry_no_exit);
+	kv_uint(t, "exit still open at end of trace", r->open_at_end);
+	kv_uint(t, "exit dropped at a lost-events marker", r->broken_by_loss);
+	table_print(t);
+}
+
+static void print_uexits(const struct es_result *r)
+{
+	static const char *const cols[] = { "reason", "code", "count" };
+	struct table *t = table_new("userspace_exits", "Exits to userspace (kvm_userspace_exit)", 3, cols);
+	unsigned int i;
+
+	for (i = 0; i < 64; i++) {
+		if (!r->uexit_reasons[i])
+			continue;
+		cell_str(t, "%s", i == 63 ? "63 or above" : es_userspace_exit_name(i));
+		cell_uint(t, i);
+		cell_uint(t, r->uexit_reasons[i]);
+	}
+	if (r->uexit_errors) {
+		cell_str(t, "error/restart (errno < 0)");
+		cell_null(t);
+		cell_uint(t, r->uexit_errors);
+	}
+	table_print(t);
+}
+
+int cmd_summary(struct cli *cli)
+{
+	struct es_result *r = run_analysis(cli, cli->files[0]);
+
+	if (!r)
+		return 1;
+	out_start(cli->fmt);
+	print_trace_info(cli, r);
+	print_classes(r);
+	print_vcpus(r);
+	print_guests(r);
+	print_pairing(r);
+	print_uexits(r);
+	if (r->loss_markers || r->loss_overrun > 0)
+		out_note("\nThe trace lost events: see 'exitstat lost'. Counts above cover what was kept.\n");
+	out_end();
+	es_result_free(r);
+	return 0;
+}

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0
+/* exitstat timeline: exits per interval and class, streamed as they close. */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "builtin.h"
+
+struct timeline_ctx {
+	const struct cli *cli;
+	uint64_t interval_ns;
+	uint64_t rows;
+	bool begun;
+};
+
+/* Output starts with the first row, so that a file rejected up front
+ * leaves stdout empty and only the one-line error on stderr. */
+static void begin_once(struct timeline_ctx *ctx)
+{
+	if (ctx->begun)
+		return;
+	ctx->begun = true;
+	out_start(ctx->cli->fmt);
+	if (ctx->cli->fmt == OUT_TEXT)
+		printf("exitstat timeline: %s (interval %.3f ms; times in s after the first event)\n\n"
+		       "  %12s %12s %9s %11s  %s\n", ctx->cli->files[0],
+		       (double)ctx->interval_ns / 1e6, "start", "end", "exits",
+		       "rate/s", "per class");
+	stream_begin("intervals", "start_s,end_s,class,exits");
+}
+
+static void on_interval(void *data, uint64_t start, uint64_t end,
+			const uint64_t counts[ES_NCLASS])
+{
+	struct timeline_ctx *ctx = data;
+	size_t *idx = order_by(counts, ES_NCLASS, sizeof(uint64_t)), i;
+	uint64_t total = 0;
+	double secs = (double)(end - start) / 1e9;
+
+	for (i = 0; i < ES_NCLASS; i++)
+		total += counts[i];
+	begin_once(ctx);
+	ctx->rows++;
+	switch (out_format()) {
+	case OUT_TEXT:
+		printf("  %12.3f %12.3f %9llu %11.0f ", (double)start / 1e9,
+		       (double)end / 1e9, (unsigned long long)total,
+		       (double)total / secs);
+		for (i = 0; i < ES_NCLASS && counts[idx[i]]; i++)
+			printf(" %s:%llu", es_class_name((int)idx[i]),
+			       (unsigned long long)counts[idx[i]]);
+		putchar('\n');
+		break;
+	case OUT_JSON:
+		stream_json_item("{\"start_s\": %.9g, \"end_s\": %.9g, \"exits\": %llu, \"rate_per_s\": %.6g, \"classes\": {",
+				 (double)start / 1e9, (double)end / 1e9,
+				 (unsigned long long)total, (double)total / secs);
+		for (i = 0; i < ES_NCLASS && counts[idx[i]]; i++)
+			printf("%s\"%s\": %llu", i ? ", " : "",
+			       es_class_name((int)idx[i]),
+			       (unsigned long long)counts[idx[i]]);
+		printf("}}");
+		break;
+	case OUT_CSV:
+		/* long format: one row per non-empty class, plus the total */
+		printf("%.9g,%.9g,ALL,%llu\n", (double)start / 1e9,
+		       (double)end / 1e9, (unsigned long long)total);
+		for (i = 0; i < ES_NCLASS && counts[idx[i]]; i++)
+			printf("%.9g,%.9g,%s,%llu\n", (double)start / 1e9,
+			       (double)end / 1e9, es_class_name((int)idx[i]),
+			       (unsigned long long)counts[idx[i]]);
+		break;
+	}
+	free(idx);
+}
+
+int cmd_timeline(struct cli *cli)
+{
+	struct timeline_ctx ctx = { 0 };
+	struct es_result *r;
+
+	if (!cli->opts.interval_ns)
+		cli->opts.interval_ns = 100 * 1000000ULL;
+	ctx.interval_ns = cli->opts.interval_ns;
+	cli->opts.on_interval = on_interval;
+	cli->opts.interval_ctx = &ctx;
+
+	ctx.cli = cli;
+	/* Rows stream out during the analysis, before the trace block. */
+	r = run_analysis(cli, cli->files[0]);
+	if (!r) {
+		fflush(stdout);
+		return 1;
+	}
+	begin_once(&ctx);
+	stream_end();
+	if (cli->fmt == OUT_TEXT)
+		putchar('\n');
+	print_trace_info(cli, r);
+	out_end();
+	es_result_free(r);
+	return 0;
+}

@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Helpers shared by the subcommands. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "builtin.h"
+
+struct es_result *run_analysis(struct cli *cli, const char *path)
+{
+	struct es_result *r = NULL;
+	struct es_error err;
+
+	if (es_analyze(path, &cli->opts, &r, &err)) {
+		fprintf(stderr, "exitstat: %s: %s\n", path, err.msg);
+		return NULL;
+	}
+	return r;
+}
+
+double span_seconds(const struct es_result *r)
+{
+	return (double)(r->last_ts - r->first_ts) / 1e9;
+}
+
+double share(uint64_t part, uint64_t whole)
+{
+	return whole ? 100.0 * (double)part / (double)whole : 0.0;
+}
+
+static const uint8_t *sort_base;
+static size_t sort_stride;
+
+static int by_key_desc(const void *a, const void *b)
+{
+	size_t ia = *(const size_t *)a, ib = *(const size_t *)b;
+	uint64_t ka, kb;
+
+	memcpy(&ka, sort_base + ia * sort_stride, sizeof(ka));
+	memcpy(&kb, sort_base + ib * sort_stride, sizeof(kb));
+	if (ka != kb)
+		return ka > kb ? -1 : 1;
+	return ia < ib ? -1 : ia > ib;
+}
+
+size_t *order_by(const uint64_t *keys, size_t n, size_t stride)
+{
+	size_t *idx = malloc((n ? n : 1) * sizeof(*idx)), i;
+
+	if (!idx) {
+		fputs("exitstat: out of memory\n", stderr);
+		exit(1);
+	}
+	for (i = 0; i < n; i++)
+		idx[i] = i;
+	sort_base = (const uint8_t *)keys;
+	sort_stride = stride;
+	qsort(idx, n, sizeof(*idx), by_key_desc);
+	return idx;
+}
+
+static void filter_text(const struct es_filter *f, char *buf, size_t len)
+{
+	size_t used = 0;
+	int cls;
+
+	buf[0] = 0;
+#define ADD(...) do { if (used < len) used += (size_t)snprintf(buf + used, len - used, __VA_ARGS__); } while (0)
+	if (f->has_pid)
+		ADD("pid=%lld ", (long long)f->pid);
+	if (f->has_vcpu)
+		ADD("vcpu=%lld ", (long long)f->vcpu);
+	if (f->has_class) {
+		ADD("class=");
+		for (cls = 0; cls < ES_NCLASS; cls++)
+			if (f->classes[cls])
+				ADD("%s,", es_class_name(cls));
+		if (used && used < len && buf[used - 1] == ',')
+			buf[--used] = 0;
+		ADD(" ");
+	}
+	if (f->has_from)
+		ADD("from=%gs ", f->from_s);
+	if (f->has_to)
+		ADD("to=%gs ", f->to_s);
+	if (used && used < len && buf[used - 1] == ' ')
+		buf[--used] = 0;
+	if (!buf[0])
+		snprintf(buf, len, "none");
+#undef ADD
+}
+
+void print_trace_info(const struct cli *cli, const struct es_result *r)
+{
+	static const char *const readers[] = { "page", "record", "iterate" };
+	struct table *t = kv_new("trace", NULL);
+	char buf[512];
+
+	if (out_format() == OUT_TEXT)
+		printf("exitstat %s: %s\n", cli->cmd, r->path);
+	kv_str(t, "file", "%s", r->path);
+	kv_str(t, "kernel layout", "%s", r->patched
+	       ? "patched (kvm_exit has vm_pid, vcpu_id, exit_count)"
+	       : "stock (kvm_exit has ret, esr_ec, vcpu_pc)");
+	kv_uint(t, "cpus", (uint64_t)r->cpus);
+	kv_float(t, "first event (s)", (double)r->first_ts / 1e9);
+	kv_float(t, "span (s)", span_seconds(r));
+	kv_uint(t, "events", r->events_total);
+	kv_uint(t, "kvm_exit records", r->exits_total);
+	kv_uint(t, "kvm_entry records", r->events_by_kind[ES_EV_ENTRY]);
+	kv_uint(t, "exits matching filter", r->exits);
+	filter_text(&cli->opts.filter, buf, sizeof(buf));
+	kv_str(t, "filter", "%s", buf);
+	kv_str(t, "vcpu identity", "%s", r->vcpu_identity);
+	kv_str(t, "guest identity", "%s", r->guest_identity);
+	if (r->malformed)
+		kv_uint(t, "malformed records", r->malformed);
+	kv_uint(t, "lost-event markers", r->loss_markers);
+	kv_str(t, "reader", "%s", readers[cli->opts.reader]);
+	table_print(t);
+}

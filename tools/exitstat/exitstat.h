@@ -1,0 +1,336 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * libexitstat: decoding and statistics of KVM/arm64 exit traces
+ * (trace.dat files written by `trace-cmd record -e kvm`).
+ *
+ * The library never prints and never exits: every function that can fail
+ * returns a negative errno and, where it takes one, fills a struct es_error
+ * with a one-line explanation.
+ */
+#ifndef EXITSTAT_H
+#define EXITSTAT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct tep_handle;
+
+/* ------------------------------------------------------------------ */
+/* Exit classes: 64 ESR_ELx exception classes for ret == TRAP, then one
+ * class per other ARM_EXCEPTION_* return code. */
+enum {
+	ES_CLASS_IRQ = 64,
+	ES_CLASS_SERROR,
+	ES_CLASS_IL,
+	ES_CLASS_HYP_GONE,
+	ES_CLASS_OTHER_RET,
+	ES_NCLASS
+};
+
+#define ES_RET_IRQ	0
+#define ES_RET_SERROR	1
+#define ES_RET_TRAP	2
+#define ES_RET_IL	3
+#define ES_RET_HYP_GONE	0xbadca11
+
+struct es_error {
+	char msg[256];
+};
+
+/* names.c */
+const char *es_ec_name(unsigned int ec);	/* NULL if reserved */
+const char *es_ec_description(unsigned int ec);
+const char *es_ret_name(long ret);		/* NULL if unknown */
+int es_exit_class(long ret, unsigned int ec);
+const char *es_class_name(int cls);		/* "CP15_32", "IRQ", ... */
+int es_class_from_name(const char *name);	/* -EINVAL if unknown */
+long es_class_ret(int cls);
+unsigned int es_class_ec(int cls);
+
+const char *es_smccc_name(uint32_t fid);	/* NULL if unknown */
+const char *es_smccc_owner(uint32_t fid);
+
+enum es_regspace {
+	ES_REG_AARCH64,		/* MRS/MSR/SYS: Op0, Op1, CRn, CRm, Op2 */
+	ES_REG_CP15_32,		/* MRC/MCR p15: Op1, CRn, CRm, Op2 */
+	ES_REG_CP15_64,		/* MRRC/MCRR p15: Op1, CRm */
+	ES_REG_CP14_32,
+	ES_REG_CP14_64,
+	ES_REG_CP10,		/* VMRS/VMSR: CRn selects the register */
+	ES_REG_NSPACES
+};
+const char *es_regspace_name(int space);
+/*
+ * Writes the register's (or system instruction's) name, or a generic
+ * encoding such as "S3_0_C15_C2_0" / "p15,0,c15,c0,0" when our table does
+ * not know it. Returns true if the name came from the table.
+ */
+bool es_sysreg_format(char *buf, size_t len, int space, unsigned int op0,
+		      unsigned int op1, unsigned int crn, unsigned int crm,
+		      unsigned int op2);
+
+const char *es_mmio_region(uint64_t gpa);	/* QEMU 'virt' board map */
+const char *es_userspace_exit_name(uint32_t reason);
+
+/* ------------------------------------------------------------------ */
+/* Record decoding (decode.c). Offsets come from the trace's own event
+ * formats, looked up once. */
+
+enum es_kind {
+	ES_EV_OTHER = 0,
+	ES_EV_EXIT,
+	ES_EV_ENTRY,
+	ES_EV_HVC,
+	ES_EV_SYS_ACCESS,
+	ES_EV_HANDLE_SYS_REG,
+	ES_EV_MMIO,
+	ES_EV_USERSPACE_EXIT,
+	ES_EV_GUEST_FAULT,
+	ES_EV_NKINDS
+};
+
+struct es_field {
+	uint16_t offset;
+	uint8_t size;		/* 0: field absent */
+	uint8_t is_signed;
+};
+
+struct es_layout {
+	bool swap;			/* file endianness differs from ours */
+	bool patched;			/* kvm_exit carries vm_pid/vcpu_id/exit_count */
+	bool has_entry;
+	struct es_field common_type, common_pid;
+	unsigned int max_id;
+	uint8_t *kind_by_id;		/* [max_id + 1] */
+	struct es_field exit_ret, exit_ec, exit_pc, exit_vm_pid, exit_vcpu_id,
+			exit_count;
+	struct es_field hvc_r0, hvc_imm, hvc_pc;
+	struct es_field sa_is_write, sa_op0, sa_op1, sa_crn, sa_crm, sa_op2;
+	struct es_field hsr_esr;
+	struct es_field mmio_type, mmio_len, mmio_gpa;
+	struct es_field ue_reason, ue_errno;
+	struct es_field gf_ipa;
+};
+
+struct es_event {
+	enum es_kind kind;
+	int32_t tid;
+	union {
+		struct {
+			int64_t ret;
+			uint32_t ec;
+			uint64_t pc;
+			int32_t vm_pid;
+			uint32_t vcpu_id;
+			uint64_t exit_count;
+		} exit;
+		struct {
+			uint64_t r0, imm;
+		} hvc;
+		struct {
+			uint8_t op0, op1, crn, crm, op2;
+			bool is_write;
+		} sys;
+		struct {
+			uint64_t esr;
+		} hsr;
+		struct {
+			uint32_t type, len;
+			uint64_t gpa;
+		} mmio;
+		struct {
+			uint32_t reason;
+			int32_t err;
+		} uexit;
+		struct {
+			uint64_t ipa;
+		} fault;
+	} u;
+};
+
+int es_layout_init(struct es_layout *layout, struct tep_handle *tep,
+		   struct es_error *err);
+void es_layout_release(struct es_layout *layout);
+/* 0 and *ev filled; -EBADMSG if the record is too short for its format. */
+int es_decode(const struct es_layout *layout, const void *data, uint32_t size,
+	      struct es_event *ev);
+
+/* ------------------------------------------------------------------ */
+/* Ring-buffer sub-buffer ("page") walker (page.c), bounds checked. */
+
+struct es_page_iter {
+	const uint8_t *page;
+	uint32_t pos, end;
+	uint64_t ts;
+	bool swap;
+	long long missed;	/* 0 none, -1 lost but count unknown, >0 count */
+};
+
+int es_page_begin(struct es_page_iter *it, const void *page, size_t page_size,
+		  int long_size, bool swap);
+/* 1: ts, data and len set; 0: end of page; -EBADMSG: corrupt page. */
+int es_page_next(struct es_page_iter *it, uint64_t *ts, const uint8_t **data,
+		 uint32_t *len);
+
+/* ------------------------------------------------------------------ */
+/* Log-linear histogram (HDR style): constant memory (7.5 KiB), a reported
+ * percentile is within 2/ES_HIST_SUB (about 3%) of the exact value. */
+
+#define ES_HIST_SUB_BITS 6
+#define ES_HIST_SUB (1u << ES_HIST_SUB_BITS)
+#define ES_HIST_BUCKETS ((64 - ES_HIST_SUB_BITS + 2) * (ES_HIST_SUB / 2))
+
+struct es_hist {
+	uint64_t count, total, max, min;
+	uint32_t *buckets;		/* lazily allocated */
+};
+
+int es_hist_add(struct es_hist *h, uint64_t value);
+uint64_t es_hist_percentile(const struct es_hist *h, double pct);
+void es_hist_release(struct es_hist *h);
+
+/* ------------------------------------------------------------------ */
+/* Analysis (stats.c) */
+
+struct es_filter {
+	bool has_pid, has_vcpu, has_class, has_from, has_to;
+	int64_t pid, vcpu;
+	uint8_t classes[ES_NCLASS];	/* with has_class: 1 = keep */
+	double from_s, to_s;		/* seconds after the first event */
+};
+
+enum es_reader {
+	ES_READ_PAGE,		/* libtracecmd pages + own walker, own merge */
+	ES_READ_RECORD,		/* tracecmd_read_data per CPU, own merge */
+	ES_READ_ITERATE,	/* tracecmd_iterate_events (libtracecmd merge) */
+};
+
+typedef void (*es_interval_fn)(void *ctx, uint64_t start_ns, uint64_t end_ns,
+			       const uint64_t counts[ES_NCLASS]);
+
+struct es_options {
+	struct es_filter filter;
+	enum es_reader reader;
+	uint64_t interval_ns;		/* 0: no timeline */
+	es_interval_fn on_interval;
+	void *interval_ctx;
+	const char *tgid_map;		/* file "tid tgid" lines, or NULL */
+};
+
+struct es_timing {
+	uint64_t exits;		/* exits passing the filter */
+	struct es_hist host;	/* kvm_exit -> kvm_entry, ns */
+};
+
+struct es_vcpu {
+	int64_t guest;		/* vm_pid, tgid, or -1 */
+	int64_t vcpu;		/* vcpu_id (patched) or thread id */
+	int32_t tid;		/* last thread seen for it */
+	uint64_t class_exits[ES_NCLASS];
+	struct es_timing t;
+	/* exit_count bookkeeping (patched traces) */
+	uint64_t last_count, first_count;
+	uint64_t counter_lost, counter_gaps, counter_backwards, counted;
+};
+
+struct es_guest {
+	int64_t guest;
+	unsigned int nvcpus;
+	struct es_timing t;
+};
+
+struct es_hvc {
+	uint32_t fid;
+	uint8_t cls;		/* exit class it came with (HVC64, HVC32, ...) */
+	uint64_t count, imm_nonzero;
+};
+
+struct es_sysreg {
+	uint8_t space, op0, op1, crn, crm, op2;
+	bool is_write;
+	bool from_iss;		/* decoded from kvm_handle_sys_reg's ESR */
+	uint64_t count;
+};
+
+struct es_mmio {
+	uint64_t page;		/* gpa & ~0xfff */
+	uint64_t reads, writes, user, kernel;
+	uint32_t len_mask;	/* bit n: an access of n bytes seen */
+};
+
+struct es_cpu_loss {
+	uint64_t events;
+	uint64_t markers, markers_uncounted, events_counted;
+	uint64_t first_ts, last_ts;
+	long long overrun, commit_overrun, dropped;	/* file stats, -1 unknown */
+};
+
+struct es_result {
+	char *path;
+	int cpus;
+	bool patched;
+	bool has_tgid_map;
+	const char *vcpu_identity;	/* human readable */
+	const char *guest_identity;
+	uint64_t first_ts, last_ts;	/* ns, whole trace */
+	uint64_t events_total;
+	uint64_t events_by_kind[ES_EV_NKINDS];
+	uint64_t malformed;
+	uint64_t exits_total;		/* all kvm_exit records, unfiltered */
+	uint64_t exits;			/* passing the filter */
+	uint64_t class_exits[ES_NCLASS];
+	struct es_timing class_t[ES_NCLASS];
+	struct es_timing all_t;
+
+	/* pairing of kvm_exit with the next kvm_entry of the same thread */
+	uint64_t paired, exit_no_entry, entry_no_exit, open_at_end,
+		 broken_by_loss;
+
+	struct es_vcpu *vcpus;
+	size_t nvcpus;
+	struct es_guest *guests;
+	size_t nguests;
+
+	struct es_hvc *hvcs;
+	size_t nhvcs;
+	uint64_t hvc_orphans;
+
+	struct es_sysreg *sysregs;
+	size_t nsysregs;
+	uint64_t sysreg_orphans;
+	uint64_t cp_without_access[ES_NCLASS];	/* trap exits lacking kvm_sys_access */
+
+	struct es_mmio *mmios;
+	size_t nmmios;
+	uint64_t dabt_exits, mmio_accesses, mmio_user, mmio_kernel,
+		 stage2_faults;
+	uint64_t uexit_reasons[64];	/* kvm_userspace_exit reason (errno >= 0) */
+	uint64_t uexit_errors;
+
+	struct es_cpu_loss *loss;	/* [cpus] */
+	uint64_t loss_markers, loss_counted, loss_uncounted_markers;
+	long long loss_overrun;		/* sum of file stats, -1 unknown */
+};
+
+int es_analyze(const char *path, const struct es_options *opts,
+	       struct es_result **result, struct es_error *err);
+void es_result_free(struct es_result *result);
+
+/* Lower-level engine, used by es_analyze, the unit tests and the fuzzer. */
+struct es_engine;
+struct es_engine *es_engine_new(const struct es_layout *layout,
+				const struct es_options *opts, int cpus);
+void es_engine_set_tgid(struct es_engine *e, int tid, int tgid);
+int es_engine_record(struct es_engine *e, int cpu, uint64_t ts,
+		     const void *data, uint32_t size);
+void es_engine_missed(struct es_engine *e, int cpu, uint64_t ts,
+		      long long missed);
+/* Ends the run and hands over the result (the engine is freed). */
+struct es_result *es_engine_finish(struct es_engine *e);
+
+/* Feed a whole page through es_page_* into the engine. */
+int es_engine_page(struct es_engine *e, int cpu, const void *page,
+		   size_t page_size, int long_size, long long ts_adjust);
+
+#endif
