@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "exitstat.h"
 
@@ -79,5 +80,5 @@ uint64_t es_hist_percentile(const struct es_hist *h, double pct)
 void es_hist_release(struct es_hist *h)
 {
 	free(h->buckets);
-	h->buckets = NULL;
+	memset(h, 0, sizeof(*h));
 }

@@ -1,0 +1,245 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# exitstat against the real traces in shared/fixtures: per-class exit counts,
+# kvm_exit/kvm_entry totals, event totals and lost-event figures must equal
+# the independent counts in X.dat.counts (made with awk from
+# 'trace-cmd report -N'); the three reading strategies must agree; every
+# subcommand must produce valid JSON; bad input must give one line on
+# stderr and exit 1, usage errors exit 2.
+#
+# Fixtures: $EXITLAB_FIXTURES, else <repo>/../shared/fixtures. Exit 77
+# (skip) when absent. Run from anywhere; builds exitstat first.
+
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+fixtures=${EXITLAB_FIXTURES:-$repo/../shared/fixtures}
+build=${BUILD:-$repo/build/exitstat}
+exitstat=$build/exitstat
+
+if ! ls "$fixtures"/*.dat.counts >/dev/null 2>&1; then
+	echo "SKIP: no fixtures (*.dat.counts) in $fixtures; set EXITLAB_FIXTURES"
+	exit 77
+fi
+if ! make -s -C "$repo/tools/exitstat" BUILD="$build" all >/dev/null; then
+	echo "FAIL: cannot build exitstat"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+
+if ! command -v python3 > /dev/null; then
+	echo "SKIP: python3 is needed to check JSON and CSV output"
+	exit 77
+fi
+tmp=$(mktemp -d /tmp/exitstat-fixtures.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+
+pass() { echo "PASS $1"; passed=$((passed + 1)); }
+fail() { echo "FAIL $1"; shift; for l in "$@"; do echo "    $l"; done; failed=$((failed + 1)); }
+
+# hex("0x0024") -> 36, in any awk (mawk has no strtonum)
+awk_hex='function hex(s,  i, v) { s = tolower(s); sub(/^0x/, "", s); v = 0
+	for (i = 1; i <= length(s); i++) v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+	return v }'
+# CSV block NAME of a multi-table CSV output.
+csv_block() { awk -v want="# $1" '$0 == want { on = 1; next } /^# / || /^$/ { on = 0 } on' "$2"; }
+# Value of KEY in the "trace" or "totals" key,value block.
+csv_value() { csv_block "$1" "$3" | awk -F, -v k="$2" '$1 == k { print $2 }'; }
+
+for counts in "$fixtures"/*.dat.counts; do
+	dat=${counts%.counts}
+	name=$(basename "$dat")
+
+	# expected: "count RET 0xEC" per class, from the fixture's counts file
+	awk "$awk_hex"'
+	     /^## kvm_exit per/ { on = 1; next } /^##/ { on = 0 }
+	     on && NF >= 3 { printf "%s %d %d\n", $2, hex($3), $1 }' \
+		"$counts" | sort > "$tmp/want.classes"
+	want_exit=$(awk '$1 == "kvm_exit_total" { print $2 }' "$counts")
+	want_entry=$(awk '$1 == "kvm_entry_total" { print $2 }' "$counts")
+	want_events=$(awk '/^## all event names/ { on = 1; next } /^##/ { on = 0 }
+			   on && NF == 2 { s += $1 } END { print s + 0 }' "$counts")
+	# lost: "N CPU:c [M EVENTS DROPPED]" lines, and per-CPU overrun stats
+	awk '/^## lost\/dropped/ { on = 1; next } /^##/ { on = 0 }
+	     on && /EVENTS DROPPED/ { markers += $1
+		if (match($0, /\[[0-9]+ EVENTS/)) counted += $1 * substr($0, RSTART + 1, RLENGTH - 8)
+		else uncounted += $1 }
+	     /^overrun:/ { overrun += $2 }
+	     END { printf "%d %d %d %d\n", markers, uncounted, counted, overrun }' \
+		"$counts" > "$tmp/want.lost"
+
+	if ! "$exitstat" summary --csv "$dat" > "$tmp/summary.csv" 2> "$tmp/err"; then
+		fail "$name: summary runs" "$(cat "$tmp/err")"
+		continue
+	fi
+	csv_block classes "$tmp/summary.csv" |
+		awk -F, "$awk_hex"'
+		     NR > 1 && $1 != "ALL" { printf "%s %d %d\n", $2, hex($3), $4 }' |
+		sort > "$tmp/got.classes"
+	if [ -s "$tmp/want.classes" ] && diff -u "$tmp/want.classes" "$tmp/got.classes" > "$tmp/diff"; then
+		pass "$name: per-class exit counts ($(wc -l < "$tmp/want.classes") classes, $want_exit exits)"
+	else
+		fail "$name: per-class exit counts" "$(cat "$tmp/diff")"
+	fi
+
+	got_exit=$(csv_value trace "kvm_exit records" "$tmp/summary.csv")
+	got_entry=$(csv_value trace "kvm_entry records" "$tmp/summary.csv")
+	got_events=$(csv_value trace events "$tmp/summary.csv")
+	if [ "$got_exit" = "$want_exit" ] && [ "$got_entry" = "$want_entry" ] &&
+	   [ "$got_events" = "$want_events" ]; then
+		pass "$name: totals (exit $got_exit, entry $got_entry, events $got_events)"
+	else
+		fail "$name: totals" "exit $got_exit/$want_exit entry $got_entry/$want_entry events $got_events/$want_events"
+	fi
+
+	"$exitstat" lost --csv "$dat" > "$tmp/lost.csv" 2> "$tmp/err"
+	got_lost="$(csv_value totals "missed-event markers" "$tmp/lost.csv") $(csv_value totals "markers without a count" "$tmp/lost.csv") $(csv_value totals "events dropped (sum of counted markers)" "$tmp/lost.csv") $(csv_value totals "overrun (file CPU stats)" "$tmp/lost.csv")"
+	want_lost=$(cat "$tmp/want.lost")
+	if [ "$got_lost" = "$want_lost" ]; then
+		pass "$name: lost events (markers, uncounted, dropped, overrun = $got_lost)"
+	else
+		fail "$name: lost events" "got '$got_lost' want '$want_lost'" "$(cat "$tmp/err")"
+	fi
+
+	ok=1
+	for reader in record iterate; do
+		"$exitstat" summary --csv --reader "$reader" "$dat" 2>&1 |
+			grep -v '^reader,' > "$tmp/$reader.csv"
+		grep -v '^reader,' "$tmp/summary.csv" | diff -q - "$tmp/$reader.csv" >/dev/null || ok=0
+	done
+	if [ $ok = 1 ]; then
+		pass "$name: page, record and iterate readers agree"
+	else
+		fail "$name: page, record and iterate readers agree"
+	fi
+
+	ok=1
+	msgs=()
+	for cmd in summary timeline hvc sysreg mmio lost; do
+		if ! "$exitstat" "$cmd" --json "$dat" > "$tmp/out.json" 2> "$tmp/err" ||
+		   ! python3 -m json.tool "$tmp/out.json" > /dev/null 2> "$tmp/err"; then
+			ok=0
+			msgs+=("$cmd --json: $(head -c 300 "$tmp/err")")
+		fi
+		"$exitstat" "$cmd" "$dat" > /dev/null 2>&1 || { ok=0; msgs+=("$cmd (text) failed"); }
+		"$exitstat" "$cmd" --csv "$dat" > /dev/null 2>&1 || { ok=0; msgs+=("$cmd --csv failed"); }
+	done
+	if [ $ok = 1 ]; then
+		pass "$name: every subcommand in text, JSON (valid) and CSV"
+	else
+		fail "$name: every subcommand in text, JSON and CSV" "${msgs[@]}"
+	fi
+done
+
+# Facts of particular fixtures (skipped when that fixture is absent).
+boot=$fixtures/guest32-boot.dat
+if [ -f "$boot" ]; then
+	"$exitstat" sysreg --csv "$boot" > "$tmp/sysreg.csv"
+	# the encoding column holds commas (quoted): read it with a CSV parser
+	ctr=$(csv_block registers "$tmp/sysreg.csv" | python3 -c '
+import csv, sys
+for row in csv.DictReader(sys.stdin):
+    if row["register"] == "CTR" and row["access"] == "read":
+        print(row["count"])')
+	named=$(csv_value totals "accesses named" "$tmp/sysreg.csv")
+	if [ "$ctr" = 80423 ] && [ "$named" = 80485 ]; then
+		pass "guest32-boot.dat: sysreg names CP15 traps (CTR read 80423, all 80485 named)"
+	else
+		fail "guest32-boot.dat: sysreg names CP15 traps" "CTR=$ctr named=$named"
+	fi
+	"$exitstat" summary --csv --class CP15_32,IRQ --from 10 --to 20 "$boot" > "$tmp/f.csv"
+	classes=$(csv_block classes "$tmp/f.csv" | awk -F, 'NR > 1 && $1 != "ALL" { print $1 }' | sort | tr '\n' ' ')
+	if [ "$classes" = "CP15_32 IRQ " ]; then
+		pass "guest32-boot.dat: --class and --from/--to filter"
+	else
+		fail "guest32-boot.dat: --class and --from/--to filter" "classes: $classes"
+	fi
+fi
+for a in a32:HVC32 a64:HVC64; do
+	f=$fixtures/hvc-mmio-${a%%:*}.dat
+	[ -f "$f" ] || continue
+	"$exitstat" hvc --csv "$f" > "$tmp/hvc.csv"
+	row=$(csv_block calls "$tmp/hvc.csv" | awk -F, 'NR == 2 { print $1, $2, $4, $5 }')
+	"$exitstat" mmio --csv "$f" > "$tmp/mmio.csv"
+	user=$(csv_value totals "handled in userspace" "$tmp/mmio.csv")
+	if [ "$row" = "0x84000000 PSCI_VERSION ${a#*:} 2000" ] && [ "$user" = 501 ]; then
+		pass "$(basename "$f"): 2000 PSCI_VERSION via ${a#*:}, 501 MMIO exits to userspace"
+	else
+		fail "$(basename "$f"): hvc and mmio" "hvc: $row" "mmio user: $user"
+	fi
+done
+
+# Bad input: one line "exitstat: FILE: problem" on stderr, exit 1.
+any=$(ls "$fixtures"/*.dat | head -1)
+head -c 3000 "$any" > "$tmp/truncated-header.dat"
+size=$(stat -c %s "$any")
+head -c $((size / 2)) "$any" > "$tmp/truncated-half.dat"
+head -c 4096 /dev/urandom > "$tmp/garbage.dat"
+: > "$tmp/empty.dat"
+printf 'not a trace\n' > "$tmp/text.dat"
+# a trace whose events have no kvm system at all
+if command -v trace-cmd > /dev/null; then
+	printf '\027\010\104tracing6\0' > "$tmp/magic-only.dat"
+fi
+for bad in truncated-header truncated-half garbage empty text missing magic-only; do
+	f=$tmp/$bad.dat
+	[ "$bad" = magic-only ] && [ ! -f "$f" ] && continue
+	"$exitstat" summary "$f" > "$tmp/out" 2> "$tmp/err"
+	rc=$?
+	lines=$(wc -l < "$tmp/err")
+	if [ $rc = 1 ] && [ "$lines" = 1 ] && grep -q "^exitstat: $f: " "$tmp/err" &&
+	   [ ! -s "$tmp/out" ]; then
+		pass "bad input ($bad): $(cat "$tmp/err")"
+	else
+		fail "bad input ($bad)" "rc=$rc stderr lines=$lines" "$(head -3 "$tmp/err")"
+	fi
+done
+"$exitstat" summary "$tmp" > /dev/null 2> "$tmp/err"
+rc=$?
+[ $rc = 1 ] && pass "bad input (directory): $(cat "$tmp/err")" || fail "bad input (directory)" "rc=$rc"
+
+# Corrupted ring-buffer data in an uncompressed copy: no crash either way.
+if command -v trace-cmd > /dev/null && [ -f "$fixtures/hvc-mmio-a64.dat" ]; then
+	if trace-cmd convert --file-version 6 --compression none \
+		-i "$fixtures/hvc-mmio-a64.dat" -o "$tmp/v6.dat" > /dev/null 2>&1; then
+		crashed=0
+		size=$(stat -c %s "$tmp/v6.dat")
+		for seed in 1 2 3 4 5 6 7 8; do
+			cp "$tmp/v6.dat" "$tmp/corrupt.dat"
+			# overwrite 64 bytes at pseudo-random offsets in the back half
+			for k in 1 2 3 4; do
+				off=$(( (size / 2) + (seed * 7919 * k) % (size / 2 - 64) ))
+				head -c 64 /dev/urandom | dd of="$tmp/corrupt.dat" bs=1 seek=$off conv=notrunc 2>/dev/null
+			done
+			"$exitstat" summary "$tmp/corrupt.dat" > /dev/null 2>&1
+			rc=$?
+			[ $rc -ge 2 ] && crashed=$((crashed + 1))
+		done
+		[ $crashed = 0 ] && pass "corrupted CPU data (8 copies): no crash" ||
+			fail "corrupted CPU data: $crashed of 8 crashed"
+	fi
+fi
+
+# Usage errors exit 2.
+usage_ok=1
+for args in "" "summary" "nosuch x.dat" "summary --bogus $any" "summary --class NOPE $any" \
+	    "summary --vcpu x $any" "summary --from 5 --to 1 $any" "compare $any" \
+	    "hvc --interval 5 $any" "summary $any $any"; do
+	# shellcheck disable=SC2086
+	"$exitstat" $args > /dev/null 2>&1
+	rc=$?
+	[ $rc = 2 ] || { usage_ok=0; echo "    'exitstat $args' exit $rc"; }
+done
+[ $usage_ok = 1 ] && pass "usage errors exit 2" || fail "usage errors exit 2"
+help_ok=1
+for cmd in summary timeline hvc sysreg mmio lost compare; do
+	"$exitstat" "$cmd" --help | grep -q "^Usage: exitstat $cmd" || help_ok=0
+done
+"$exitstat" --help | grep -q "^Usage: exitstat COMMAND" || help_ok=0
+[ $help_ok = 1 ] && pass "--help for the program and each subcommand" || fail "--help"
+
+echo "$passed passed, $failed failed"
+[ $failed = 0 ]
