@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer target over the record-decoding layer: the input is taken as
+ * ring-buffer pages (walked by page.c) and as a stream of raw records, all
+ * decoded (decode.c) and fed through the analysis engine (stats.c) under
+ * the stock and the patched kvm_exit layouts, both byte orders.
+ *
+ * Input: byte 0 selects layout (bit 0: patched, bit 1: big endian, bit 2:
+ * 4-byte long), byte 1 the mode; the rest is pages or length-prefixed
+ * records.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event-parse.h>
+
+#include "exitstat.h"
+
+#define COMMON \
+	"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n" \
+	"\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n" \
+	"\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;\n" \
+	"\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
+
+static const char *const formats[2][8] = {
+	{
+	"name: kvm_exit\nID: 5\nformat:\n" COMMON
+	"\tfield:int ret;\toffset:8;\tsize:4;\tsigned:1;\n"
+	"\tfield:unsigned int esr_ec;\toffset:12;\tsize:4;\tsigned:0;\n"
+	"\tfield:unsigned long vcpu_pc;\toffset:16;\tsize:8;\tsigned:0;\n\n"
+	"print fmt: \"%d\", REC->ret\n",
+	},
+	{
+	"name: kvm_exit\nID: 5\nformat:\n" COMMON
+	"\tfield:int ret;\toffset:8;\tsize:4;\tsigned:1;\n"
+	"\tfield:unsigned int esr_ec;\toffset:12;\tsize:4;\tsigned:0;\n"
+	"\tfield:unsigned long vcpu_pc;\toffset:16;\tsize:8;\tsigned:0;\n"
+	"\tfield:pid_t vm_pid;\toffset:24;\tsize:4;\tsigned:1;\n"
+	"\tfield:unsigned int vcpu_id;\toffset:28;\tsize:4;\tsigned:0;\n"
+	"\tfield:u64 exit_count;\toffset:32;\tsize:8;\tsigned:0;\n\n"
+	"print fmt: \"%d\", REC->ret\n",
+	},
+};
+
+static const char *const others[] = {
+	"name: kvm_entry\nID: 1\nformat:\n" COMMON
+	"\tfield:unsigned long vcpu_pc;\toffset:8;\tsize:8;\tsigned:0;\n\n"
+	"print fmt: \"%lx\", REC->vcpu_pc\n",
+	"name: kvm_hvc_arm64\nID: 2\nformat:\n" COMMON
+	"\tfield:unsigned long vcpu_pc;\toffset:8;\tsize:8;\tsigned:0;\n"
+	"\tfield:unsigned long r0;\toffset:16;\tsize:8;\tsigned:0;\n"
+	"\tfield:unsigned long imm;\toffset:24;\tsize:8;\tsigned:0;\n\n"
+	"print fmt: \"%lx\", REC->r0\n",
+	"name: kvm_sys_access\nID: 3\nformat:\n" COMMON
+	"\tfield:unsigned long vcpu_pc;\toffset:8;\tsize:8;\tsigned:0;\n"
+	"\tfield:bool is_write;\toffset:16;\tsize:1;\tsigned:0;\n"
+	"\tfield:const char * name;\toffset:24;\tsize:8;\tsigned:0;\n"
+	"\tfield:u8 Op0;\toffset:32;\tsize:1;\tsigned:0;\n"
+	"\tfield:u8 Op1;\toffset:33;\tsize:1;\tsigned:0;\n"
+	"\tfield:u8 CRn;\toffset:34;\tsize:1;\tsigned:0;\n"
+	"\tfield:u8 CRm;\toffset:35;\tsize:1;\tsigned:0;\n"
+	"\tfield:u8 Op2;\toffset:36;\tsize:1;\tsigned:0;\n\n"
+	"print fmt: \"%d\", REC->Op0\n",
+	"name: kvm_handle_sys_reg\nID: 4\nformat:\n" COMMON
+	"\tfield:unsigned long hsr;\toffset:8;\tsize:8;\tsigned:0;\n\n"
+	"print fmt: \"%lx\", REC->hsr\n",
+	"name: kvm_mmio\nID: 6\nformat:\n" COMMON
+	"\tfield:u32 type;\toffset:8;\tsize:4;\tsigned:0;\n"
+	"\tfield:u32 len;\toffset:12;\tsize:4;\tsigned:0;\n"
+	"\tfield:u64 gpa;\toffset:16;\tsize:8;\tsigned:0;\n"
+	"\tfield:u64 val;\toffset:24;\tsize:8;\tsigned:0;\n\n"
+	"print fmt: \"%llx\", REC->gpa\n",
+	"name: kvm_userspace_exit\nID: 7\nformat:\n" COMMON
+	"\tfield:__u32 reason;\toffset:8;\tsize:4;\tsigned:0;\n"
+	"\tfield:int errno;\toffset:12;\tsize:4;\tsigned:1;\n\n"
+	"print fmt: \"%d\", REC->reason\n",
+	"name: kvm_guest_fault\nID: 8\nformat:\n" COMMON
+	"\tfield:unsigned long vcpu_pc;\toffset:8;\tsize:8;\tsigned:0;\n"
+	"\tfield:unsigned long hsr;\toffset:16;\tsize:8;\tsigned:0;\n"
+	"\tfield:unsigned long hxfar;\toffset:24;\tsize:8;\tsigned:0;\n"
+	"\tfield:unsigned long long ipa;\toffset:32;\tsize:8;\tsigned:0;\n\n"
+	"print fmt: \"%llx\", REC->ipa\n",
+};
+
+static struct tep_handle *teps[4];
+static struct es_layout layouts[4];
+
+static void setup(void)
+{
+	int v;
+	size_t i;
+
+	for (v = 0; v < 4; v++) {
+		struct es_error err;
+
+		teps[v] = tep_alloc();
+		tep_set_file_bigendian(teps[v], (v & 2) ? TEP_BIG_ENDIAN : TEP_LITTLE_ENDIAN);
+		tep_set_local_bigendian(teps[v], TEP_LITTLE_ENDIAN);
+		tep_parse_event(teps[v], formats[v & 1][0], strlen(formats[v & 1][0]), "kvm");
+		for (i = 0; i < sizeof(others) / sizeof(others[0]); i++)
+			tep_parse_event(teps[v], others[i], strlen(others[i]), "kvm");
+		if (es_layout_init(&layouts[v], teps[v], &err))
+			abort();
+	}
+}
+
+static void interval(void *ctx, uint64_t s, uint64_t e, const uint64_t c[ES_NCLASS])
+{
+	(void)ctx; (void)s; (void)e; (void)c;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static int ready;
+	struct es_options opts;
+	struct es_engine *e;
+	struct es_result *r;
+	const struct es_layout *l;
+	int long_size, mode;
+	size_t pos;
+
+	if (!ready) {
+		setup();
+		ready = 1;
+	}
+	if (size < 2)
+		return 0;
+	l = &layouts[data[0] & 3];
+	long_size = (data[0] & 4) ? 4 : 8;
+	mode = data[1] & 3;
+	memset(&opts, 0, sizeof(opts));
+	if (mode & 2) {		/* exercise filters and the timeline too */
+		opts.interval_ns = 1000 + data[1];
+		opts.on_interval = interval;
+		opts.filter.has_class = true;
+		opts.filter.classes[data[0] >> 2 & 63] = 1;
+		opts.filter.classes[ES_CLASS_IRQ] = 1;
+		opts.filter.has_to = true;
+		opts.filter.to_s = 1e-3;
+	}
+	e = es_engine_new(l, &opts, 2);
+	if (!e)
+		return 0;
+	data += 2;
+	size -= 2;
+	if (mode & 1) {
+		/* raw records: u8 length, then the record */
+		uint64_t ts = 0;
+
+		for (pos = 0; pos < size;) {
+			size_t len = data[pos++];
+
+			if (len > size - pos)
+				len = size - pos;
+			/* copy so ASan sees the record's exact bounds */
+			uint8_t *rec = malloc(len ? len : 1);
+
+			memcpy(rec, data + pos, len);
+			ts += len * 97;
+			es_engine_record(e, (int)(len & 1), ts, rec, (uint32_t)len);
+			if (len == 3)
+				es_engine_missed(e, 1, ts, -1);
+			free(rec);
+			pos += len;
+		}
+	} else {
+		/* pages of 256 bytes (small, so the fuzzer fills them) */
+		for (pos = 0; pos + 64 <= size; pos += 256) {
+			size_t len = size - pos < 256 ? size - pos : 256;
+			uint8_t *page = malloc(len);
+
+			memcpy(page, data + pos, len);
+			es_engine_page(e, (int)((pos / 256) & 1), page, len, long_size, 0);
+			free(page);
+		}
+	}
+	r = es_engine_finish(e);
+	if (r) {
+		size_t i;
+		char buf[64];
+
+		/* touch what the printers would read */
+		for (i = 0; i < r->nsysregs; i++)
+			es_sysreg_format(buf, sizeof(buf), r->sysregs[i].space,
+					 r->sysregs[i].op0, r->sysregs[i].op1,
+					 r->sysregs[i].crn, r->sysregs[i].crm,
+					 r->sysregs[i].op2);
+		for (i = 0; i < r->nhvcs; i++)
+			(void)es_smccc_owner(r->hvcs[i].fid);
+		for (i = 0; i < ES_NCLASS; i++)
+			(void)es_hist_percentile(&r->class_t[i].host, 99);
+		for (i = 0; i < r->nmmios; i++)
+			(void)es_mmio_region(r->mmios[i].page);
+	}
+	es_result_free(r);
+	return 0;
+}
