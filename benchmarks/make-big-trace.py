@@ -36,18 +36,9 @@ def main():
     if fly < 0:
         sys.exit(f"{src}: no flyrecord section")
     table = fly + len(b"flyrecord\x00")
-    cpus = []
-    pos = table
-    while True:
-        off, size = struct.unpack_from(order + "QQ", data, pos)
-        if off == 0 and size == 0 and cpus:
-            break
-        if off % page_size or off + size > len(data):
-            break
-        cpus.append((off, size))
-        pos += 16
-        if cpus and pos >= cpus[0][0]:
-            break
+    # the CPU count is the u32 right before the "options  " section
+    ncpus = struct.unpack_from(order + "I", data, data.rfind(b"options  \x00") - 4)[0]
+    cpus = [struct.unpack_from(order + "QQ", data, table + 16 * c) for c in range(ncpus)]
     first = min(o for o, s in cpus if s) if any(s for o, s in cpus) else len(data)
     # timestamps of the input span
     ts = [struct.unpack_from(order + "Q", data, o + p)[0]

@@ -172,6 +172,27 @@ for a in a32:HVC32 a64:HVC64; do
 	fi
 done
 
+# Patched layout end to end: a real recording rewritten by
+# make-patched-trace.py into our kernel patch's kvm_exit layout, with every
+# 1000th exit left out (104 of 104029). trace-cmd must read it too.
+if [ -f "$boot" ] && command -v trace-cmd > /dev/null &&
+   trace-cmd convert --file-version 6 --compression none -i "$boot" -o "$tmp/boot.v6.dat" > /dev/null 2>&1 &&
+   python3 "$here/make-patched-trace.py" "$tmp/boot.v6.dat" "$tmp/patched.dat" 4242 1000 > "$tmp/patched.log"; then
+	tc_exits=$(trace-cmd report -N -i "$tmp/patched.dat" 2>/dev/null | grep -c ' kvm_exit: .*VM: 4242, VCPU: 0, EXIT: ')
+	"$exitstat" lost --csv "$tmp/patched.dat" > "$tmp/plost.csv"
+	"$exitstat" summary --csv --pid 4242 --vcpu 0 "$tmp/patched.dat" > "$tmp/psum.csv"
+	layout=$(csv_value trace "kernel layout" "$tmp/plost.csv")
+	lost=$(csv_value totals "exits lost (exit_count gaps)" "$tmp/plost.csv")
+	exits=$(csv_value trace "exits matching filter" "$tmp/psum.csv")
+	vcpu=$(csv_block vcpus "$tmp/psum.csv" | awk -F, 'NR == 2 { print $1 "/" $2 "/" $4 }')
+	if [ "$tc_exits" = 103925 ] && [ "$lost" = 104 ] && [ "$exits" = 103925 ] &&
+	   [ "$vcpu" = "4242/0/103925" ] && [ "${layout#*patched}" != "$layout" ]; then
+		pass "patched layout: detected, guest 4242 vcpu 0, 103925 exits, exactly 104 lost"
+	else
+		fail "patched layout" "trace-cmd exits=$tc_exits lost=$lost exits=$exits vcpu=$vcpu layout=$layout"
+	fi
+fi
+
 # Bad input: one line "exitstat: FILE: problem" on stderr, exit 1.
 any=$(ls "$fixtures"/*.dat | head -1)
 head -c 3000 "$any" > "$tmp/truncated-header.dat"

@@ -92,7 +92,6 @@ static void filter_text(const struct es_filter *f, char *buf, size_t len)
 
 void print_trace_info(const struct cli *cli, const struct es_result *r)
 {
-	static const char *const readers[] = { "page", "record", "iterate" };
 	struct table *t = kv_new("trace", NULL);
 	char buf[512];
 
@@ -116,6 +115,6 @@ void print_trace_info(const struct cli *cli, const struct es_result *r)
 	if (r->malformed)
 		kv_uint(t, "malformed records", r->malformed);
 	kv_uint(t, "lost-event markers", r->loss_markers);
-	kv_str(t, "reader", "%s", readers[cli->opts.reader]);
+	kv_str(t, "reader", "%s", r->reader ? r->reader : "?");
 	table_print(t);
 }

@@ -271,6 +271,7 @@ struct es_result {
 	int cpus;
 	bool patched;
 	bool has_tgid_map;
+	const char *reader;		/* strategy actually used */
 	const char *vcpu_identity;	/* human readable */
 	const char *guest_identity;
 	uint64_t first_ts, last_ts;	/* ns, whole trace */

@@ -459,6 +459,7 @@ int es_analyze(const char *path, const struct es_options *opts,
 		goto out_layout;
 	}
 	parse_cpustats(&rd, r);
+	r->reader = how == ES_READ_PAGE ? "page" : how == ES_READ_RECORD ? "record" : "iterate";
 	r->path = strdup(path);
 	if (!r->exits_total) {
 		es_result_free(r);
