@@ -57,13 +57,11 @@ buildlog=$BUILD_DIR/logs/kernel-$target.log
 kmake() { make -C "$src" O="$obj" ARCH="$arch" CROSS_COMPILE="$cross" "$@"; }
 
 start=$(date +%s)
-log "$target: configuring (allnoconfig + $(basename "$fragment"))"
-{
-	kmake allnoconfig
-	KCONFIG_CONFIG=$obj/.config "$src/scripts/kconfig/merge_config.sh" -m -O "$obj" \
-		"$obj/.config" "$fragment"
-	kmake olddefconfig
-} >"$buildlog" 2>&1 || die "$target: configuration failed, see $buildlog"
+log "$target: configuring (allnoconfig with $(basename "$fragment"))"
+# KCONFIG_ALLCONFIG makes allnoconfig start from the fragment, so that defaults depending
+# on it come out right (merging after allnoconfig kept arm's nommu-era THUMB2_KERNEL=y).
+kmake KCONFIG_ALLCONFIG="$fragment" allnoconfig >"$buildlog" 2>&1 ||
+	die "$target: configuration failed, see $buildlog"
 
 # Kconfig drops symbols whose dependencies are unmet without a word (BLK_DEV and
 # VIRTIO_BLK, for one); refuse to build a kernel that lacks what the fragment asks for.

@@ -4,7 +4,9 @@
 EXITLAB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD_DIR=${EXITLAB_BUILD:-$EXITLAB_ROOT/build}
 PATCH_DIR=$EXITLAB_ROOT/kernel-patches/6.1
+# shellcheck disable=SC2034 # used by the scripts that source this file
 KERNEL_SOURCE_PKG=linux-source-6.1
+# shellcheck disable=SC2034
 KERNEL_SOURCE_TARBALL=/usr/src/linux-source-6.1.tar.xz
 
 log() { printf '%s: %s\n' "${PROG:-exitlab}" "$*" >&2; }
@@ -19,7 +21,7 @@ cache_key() {
 	local a
 	for a in "$@"; do
 		case "$a" in
-		file:*) printf 'F %s\n' "${a#file:}"; cat "${a#file:}" ;;
+		file:*) printf 'F %s\n' "$(basename "${a#file:}")"; cat "${a#file:}" ;;
 		str:*) printf 'S %s\n' "${a#str:}" ;;
 		*) die "cache_key: bad argument '$a'" ;;
 		esac

@@ -16,8 +16,9 @@ case "${1:-}" in
 esac
 
 version=$(pkg_version "$KERNEL_SOURCE_PKG")
-[ -n "$version" ] && [ -f "$KERNEL_SOURCE_TARBALL" ] ||
+if [ -z "$version" ] || [ ! -f "$KERNEL_SOURCE_TARBALL" ]; then
 	die "$KERNEL_SOURCE_PKG is not installed: run images/install-deps.sh (as root)"
+fi
 
 src=$BUILD_DIR/src/linux-$version
 applied=$src/.exitlab-applied-series

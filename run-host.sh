@@ -1,0 +1,232 @@
+#!/usr/bin/env bash
+# exitlab's main job: build what is missing (patched arm64 host kernel, guest kernel, root
+# filesystems), boot the KVM host under QEMU TCG with EL2 on, run guests under KVM inside
+# it while `trace-cmd record -e kvm` runs, and collect the results in one directory.
+set -euo pipefail
+PROG=run-host.sh
+ROOT=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=images/lib.sh
+. "$ROOT/images/lib.sh"
+
+usage() {
+	cat <<'USAGE'
+Usage: ./run-host.sh [OPTIONS]
+
+Boots the patched arm64 KVM host (QEMU TCG, EL2 on), runs guests under KVM inside it,
+records `trace-cmd record -e kvm` for their whole lifetime and leaves a results directory
+(trace.dat, consoles, per-vcpu KVM statistics, run.json). Missing packages are installed
+(when run as root) and images built on first use; later runs reuse them.
+
+Options:
+  --guests N          guests run at the same time (default 1)
+  --guest-arch ARCH   arm (32-bit ARMv7, default) or arm64
+  --guest-smp N       vcpus per guest (default 1)
+  --guest-mem MB      memory per guest (default 256)
+  --guest-cmd CMD     command each guest runs after boot (default: a small workload);
+                      its output is in guestN/console.log
+  --cpu MODEL         host CPU: cortex-a57 (nVHE, default) or max (VHE)
+  --smp N             host CPUs (default 2)
+  --mem MB            host memory (default: enough for the guests, at least 2048)
+  --icount            deterministic timing: QEMU -icount shift=0 (1 ns per instruction)
+  --events LIST       more trace events, comma separated (e.g. sched:sched_switch)
+  --buffer-kb N       trace-cmd ring buffer per CPU in KiB (default 20000)
+  --no-trace          run without trace-cmd
+  --timeout SECONDS   a guest that has not powered off by then is stopped (default 900)
+  --out DIR           results directory (default out/run-DATE-TIME)
+  --shell             interactive host shell instead of the study (exitlab-study runs it)
+  --build-only        build the images and stop
+  --no-install        never run apt-get; fail (exit 2) if packages are missing
+  -v, --verbose       show the whole host console, not just exitlab's lines
+  -h, --help          this text
+
+Exit status: 0 ok, 1 the run failed (results kept), 2 bad usage or missing prerequisites.
+USAGE
+}
+
+usage_error() { printf '%s: %s (see --help)\n' "$PROG" "$1" >&2; exit 2; }
+need_uint() { [[ "$2" =~ ^[1-9][0-9]*$ ]] || usage_error "$1 needs a positive integer, got '$2'"; }
+
+guests=1 guest_arch=arm guest_smp=1 guest_mem=256 guest_cmd='' cpu=cortex-a57 smp=2 mem=''
+icount=0 events='' buffer_kb=20000 trace=1 timeout=900 out='' shell=0 build_only=0 install=1 verbose=0
+while [ $# -gt 0 ]; do
+	opt=$1
+	case "$opt" in
+	--guests | --guest-arch | --guest-smp | --guest-mem | --guest-cmd | --cpu | --smp | --mem | \
+		--events | --buffer-kb | --timeout | --out)
+		[ $# -ge 2 ] || usage_error "$opt needs a value"
+		val=$2
+		shift 2
+		;;
+	*) val=''; shift ;;
+	esac
+	case "$opt" in
+	--guests) need_uint "$opt" "$val"; guests=$val ;;
+	--guest-arch)
+		case "$val" in arm | arm64) guest_arch=$val ;; *) usage_error "--guest-arch is arm or arm64, not '$val'" ;; esac ;;
+	--guest-smp) need_uint "$opt" "$val"; guest_smp=$val ;;
+	--guest-mem) need_uint "$opt" "$val"; guest_mem=$val ;;
+	--guest-cmd) [ -n "$val" ] || usage_error "--guest-cmd is empty"; guest_cmd=$val ;;
+	--cpu)
+		case "$val" in cortex-a57 | max) cpu=$val ;; *) usage_error "--cpu is cortex-a57 or max, not '$val'" ;; esac ;;
+	--smp) need_uint "$opt" "$val"; smp=$val ;;
+	--mem) need_uint "$opt" "$val"; mem=$val ;;
+	--events)
+		[[ "$val" =~ ^[A-Za-z0-9_:*,]+$ ]] || usage_error "--events takes SYSTEM[:EVENT],... not '$val'"
+		events=$val ;;
+	--buffer-kb) need_uint "$opt" "$val"; buffer_kb=$val ;;
+	--timeout) need_uint "$opt" "$val"; timeout=$val ;;
+	--out) out=$val ;;
+	--icount) icount=1 ;;
+	--no-trace) trace=0 ;;
+	--shell) shell=1 ;;
+	--build-only) build_only=1 ;;
+	--no-install) install=0 ;;
+	-v | --verbose) verbose=1 ;;
+	-h | --help) usage; exit 0 ;;
+	*) usage_error "unknown option '$opt'" ;;
+	esac
+done
+[ "$guest_smp" -le "$smp" ] || usage_error "--guest-smp $guest_smp exceeds the host's --smp $smp (KVM_CAP_NR_VCPUS)"
+if [ -z "$mem" ]; then
+	mem=$((1024 + guests * (guest_mem + 64)))
+	[ "$mem" -ge 2048 ] || mem=2048
+fi
+
+t_start=$(date +%s)
+declare -A phase_s=()
+phase_begin() { phase_t0=$(date +%s); log "$1"; }
+phase_end() { phase_s[$1]=$(($(date +%s) - phase_t0)); }
+
+# --- prerequisites -----------------------------------------------------------------------
+phase_begin "checking prerequisites"
+if ! missing=$("$ROOT/images/install-deps.sh" --check); then
+	if [ "$install" = 1 ] && [ "$(id -u)" = 0 ]; then
+		log "installing missing packages: $missing"
+		"$ROOT/images/install-deps.sh" || die "package installation failed (see above)"
+	else
+		printf '%s: %s\n' "$PROG" "$missing" >&2
+		printf '%s: install them with: sudo %s/images/install-deps.sh\n' "$PROG" "$ROOT" >&2
+		exit 2
+	fi
+fi
+phase_end deps
+
+# --- images --------------------------------------------------------------------------------
+case "$guest_arch" in
+arm) guest_kernel_target=guest-armhf guest_rootfs_arch=armhf ;;
+arm64) guest_kernel_target=guest-arm64 guest_rootfs_arch=arm64 ;;
+esac
+phase_begin "host kernel (arm64, patched)"
+host_image=$("$ROOT/images/build-kernel.sh" host-arm64)
+phase_end host-kernel
+phase_begin "guest kernel ($guest_kernel_target)"
+guest_kernel=$("$ROOT/images/build-kernel.sh" "$guest_kernel_target")
+phase_end guest-kernel
+phase_begin "root filesystems"
+host_base=$("$ROOT/images/build-host-rootfs.sh")
+guest_base=$("$ROOT/images/build-guest-rootfs.sh" "$guest_rootfs_arch")
+phase_end rootfs
+if [ "$build_only" = 1 ]; then
+	printf 'host kernel:  %s\nguest kernel: %s\nhost rootfs:  %s\nguest rootfs: %s\n' \
+		"$host_image" "$guest_kernel" "$host_base" "$guest_base"
+	exit 0
+fi
+
+# --- results directory ---------------------------------------------------------------------
+[ -n "$out" ] || out=$ROOT/out/run-$(date +%Y%m%d-%H%M%S)
+if [ -e "$out" ] && [ -n "$(ls -A "$out" 2>/dev/null)" ]; then
+	die "results directory $out exists and is not empty: choose another --out"
+fi
+mkdir -p "$out" || die "cannot create results directory $out"
+out=$(cd "$out" && pwd)
+disk_mb=$((1024 + guests * 256 + smp * buffer_kb * 2 / 1024))
+avail_mb=$(df -Pm "$out" | awk 'NR == 2 { print $4 }')
+if [ "$avail_mb" -lt $((disk_mb * 2)) ]; then
+	die "not enough space for results in $out: need $((disk_mb * 2)) MiB free, have $avail_mb MiB"
+fi
+
+# --- the run's own initramfs part: scripts, settings, guest images -------------------------
+work=$out/.boot
+mkdir -p "$work/run/etc/exitlab" "$work/run/usr/bin" "$work/run/guest" "$work/guest-run/etc/exitlab"
+install -m 755 "$ROOT/scripts/host/init" "$work/run/init"
+install -m 755 "$ROOT/scripts/host/exitlab-study" "$work/run/usr/bin/exitlab-study"
+cat >"$work/run/etc/exitlab/run.conf" <<EOF
+GUESTS=$guests
+GUEST_ARCH=$guest_arch
+GUEST_SMP=$guest_smp
+GUEST_MEM=$guest_mem
+EVENTS=$events
+TRACE=$trace
+BUFFER_KB=$buffer_kb
+TIMEOUT=$timeout
+SHELL_MODE=$shell
+DATE=$(date +%s)
+EOF
+[ -z "$guest_cmd" ] || printf '%s\n' "$guest_cmd" >"$work/guest-run/etc/exitlab/guest-cmd"
+pack_cpio "$work/guest-run" "$work/guest-run.cpio.gz"
+# The kernel unpacks concatenated cpio archives in order: the run's files come on top.
+cat "$guest_base" "$work/guest-run.cpio.gz" >"$work/run/guest/initrd.gz"
+cp "$guest_kernel" "$work/run/guest/kernel"
+pack_cpio "$work/run" "$work/run.cpio.gz"
+cat "$host_base" "$work/run.cpio.gz" >"$work/initrd.gz"
+truncate -s "${disk_mb}M" "$work/results.img"
+
+# shellcheck disable=SC2054 # commas belong to QEMU's option syntax
+qemu=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu "$cpu" -smp "$smp" -m "$mem"
+	-nodefaults -display none -no-reboot
+	-chardev "stdio,id=console,mux=on,signal=off,logfile=$out/host-console.log"
+	-serial chardev:console
+	-kernel "$host_image" -initrd "$work/initrd.gz"
+	-append "console=ttyAMA0 rdinit=/init panic=-1 quiet"
+	-drive "if=none,file=$work/results.img,format=raw,id=results"
+	-device virtio-blk-device,drive=results)
+[ "$icount" = 0 ] || qemu+=(-icount shift=0)
+[ "$shell" = 0 ] || qemu+=(-mon chardev=console)
+
+# --- boot ----------------------------------------------------------------------------------
+phase_begin "booting the KVM host ($cpu, $smp CPUs, ${mem} MiB): $guests $guest_arch guest(s), timeout ${timeout}s"
+# The host stops guests itself at --timeout; this outer limit covers a host that hangs.
+host_limit=$((timeout + 600))
+boot_status=0
+if [ "$shell" = 1 ]; then
+	"${qemu[@]}" || boot_status=$?
+elif [ "$verbose" = 1 ]; then
+	timeout --foreground "$host_limit" "${qemu[@]}" </dev/null || boot_status=$?
+else
+	timeout --foreground "$host_limit" "${qemu[@]}" </dev/null |
+		grep --line-buffered -E '^exitlab-|Kernel panic|ERROR' || true
+	boot_status=${PIPESTATUS[0]}
+fi
+phase_end boot
+if [ "$boot_status" = 124 ]; then
+	log "ERROR: the host did not finish within ${host_limit}s and was stopped (host-console.log kept)"
+elif [ "$boot_status" != 0 ]; then
+	log "ERROR: qemu-system-aarch64 exited with status $boot_status (see $out/host-console.log)"
+fi
+
+# --- collect -------------------------------------------------------------------------------
+phase_begin "collecting results"
+collected=0
+if tar -xf "$work/results.img" -C "$out" 2>"$work/tar.err"; then
+	collected=1
+	rm -f "$work/results.img"
+else
+	log "ERROR: no results on the results disk ($(head -c 200 "$work/tar.err")); kept it as $out/results.img"
+	mv "$work/results.img" "$out/results.img"
+fi
+"$ROOT/scripts/collect-results.sh" --out "$out" --host-image "$host_image" \
+	--host-packages "$(dirname "$host_base")/packages" --outer-cmd "${qemu[*]}" \
+	--guest-cmd "$guest_cmd" --boot-status "$boot_status" \
+	--phases "$(for k in "${!phase_s[@]}"; do printf '%s=%s ' "$k" "${phase_s[$k]}"; done)" \
+	--settings "guests=$guests guest_arch=$guest_arch guest_smp=$guest_smp guest_mem=$guest_mem cpu=$cpu smp=$smp mem=$mem icount=$icount trace=$trace buffer_kb=$buffer_kb timeout=$timeout events=$events" ||
+	log "ERROR: writing run.json failed"
+rm -rf "$work"
+
+status=0
+[ "$collected" = 1 ] && [ "$boot_status" = 0 ] || status=1
+if [ "$collected" = 1 ]; then
+	host_status=$(cat "$out/host-status" 2>/dev/null || echo missing)
+	[ "$host_status" = 0 ] || { log "ERROR: the study inside the host failed (status $host_status); see $out/errors.txt"; status=1; }
+fi
+log "done in $(elapsed "$t_start"); results: $out"
+exit "$status"

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Turn what the host wrote into /results into the documented results directory: per-guest
+# kvm-stats.json (per-vcpu KVM statistics read over QMP while the stopped VM still existed)
+# and run.json (what ran, with which versions, and how long each phase took).
+# Run by run-host.sh after the results disk has been unpacked into --out.
+set -euo pipefail
+PROG=collect-results
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=images/lib.sh
+. "$ROOT/images/lib.sh"
+
+usage() {
+	cat <<'USAGE'
+Usage: scripts/collect-results.sh --out DIR [--host-image IMAGE] [--host-packages FILE]
+         [--outer-cmd CMD]
+         [--guest-cmd CMD] [--boot-status N] [--phases "k=v ..."] [--settings "k=v ..."]
+Writes DIR/guestN/kvm-stats.json and DIR/run.json. Needs jq.
+USAGE
+}
+
+out='' host_image='' host_packages='' outer_cmd='' guest_cmd='' boot_status=0 phases='' settings=''
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-h | --help) usage; exit 0 ;;
+	--out | --host-image | --host-packages | --outer-cmd | --guest-cmd | --boot-status | --phases | --settings)
+		[ $# -ge 2 ] || { usage >&2; exit 2; }
+		case "$1" in
+		--out) out=$2 ;;
+		--host-image) host_image=$2 ;;
+		--host-packages) host_packages=$2 ;;
+		--outer-cmd) outer_cmd=$2 ;;
+		--guest-cmd) guest_cmd=$2 ;;
+		--boot-status) boot_status=$2 ;;
+		--phases) phases=$2 ;;
+		--settings) settings=$2 ;;
+		esac
+		shift 2 ;;
+	*) echo "collect-results: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
+	esac
+done
+if [ -z "$out" ] || [ ! -d "$out" ]; then usage >&2; exit 2; fi
+command -v jq >/dev/null || die "jq not found: run images/install-deps.sh"
+
+# "k=v k=v" -> JSON object; numbers stay numbers.
+kv_json() {
+	local pair
+	for pair in $1; do
+		printf '%s\n' "$pair"
+	done | jq -R -n '[inputs | select(length > 0) | capture("^(?<k>[^=]+)=(?<v>.*)$")
+		| {(.k): (.v | (tonumber? // .))}] | add // {}'
+}
+
+# guestN/kvm-stats.qmp holds raw QMP replies: capabilities, query-cpus-fast,
+# query-stats vcpu, query-stats vm (events, if any, are skipped).
+for qmp in "$out"/guest*/kvm-stats.qmp; do
+	[ -f "$qmp" ] || continue
+	jq -s '
+		[.[] | select(has("return")) | .return] as $r
+		| def flat: [.[]? | .stats[]? | {(.name): .value}] | add // {};
+		{ vm: ($r[3] | flat),
+		  vcpus: [ $r[1][] as $cpu
+			| { cpu_index: $cpu."cpu-index", thread_id: $cpu."thread-id",
+			    qom_path: $cpu."qom-path",
+			    stats: ([$r[2][] | select(."qom-path" == $cpu."qom-path")] | flat) } ] }
+	' "$qmp" >"$(dirname "$qmp")/kvm-stats.json" ||
+		log "$qmp: cannot decode the QMP replies; raw file kept"
+done
+
+guests_json=$(
+	for d in "$out"/guest*/; do
+		[ -d "$d" ] || continue
+		name=$(basename "$d")
+		jq -n --arg name "$name" \
+			--arg status "$(cat "$d/status" 2>/dev/null || echo unknown)" \
+			--arg seconds "$(cat "$d/seconds" 2>/dev/null || echo)" \
+			--arg cmdline "$(cat "$d/qemu-cmdline" 2>/dev/null || echo)" \
+			--slurpfile stats <(cat "$d/kvm-stats.json" 2>/dev/null || echo null) \
+			'{name: $name, status: $status, seconds: ($seconds | tonumber? // null),
+			  qemu_cmdline: $cmdline, kvm_stats: $stats[0]}'
+	done | jq -s .
+)
+host_phases=$(awk '{ printf "%s=%s ", $1, $2 }' "$out/host-phases.txt" 2>/dev/null || true)
+release=
+[ -z "$host_image" ] || release=$(cat "$(dirname "$host_image")/release" 2>/dev/null || true)
+inner_qemu=
+[ -z "$host_packages" ] || inner_qemu=$(grep -o '^qemu-system-arm_[^_]*' "$host_packages" | head -n1 || true)
+
+jq -n \
+	--arg exitlab "$(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown)" \
+	--arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+	--arg release "$release" \
+	--arg source "$KERNEL_SOURCE_PKG $(pkg_version "$KERNEL_SOURCE_PKG")" \
+	--arg series "$(series_hash)" \
+	--arg patches "$(series_files | xargs -n1 basename | paste -sd' ')" \
+	--arg outer_version "$(qemu-system-aarch64 --version | head -n1)" \
+	--arg outer_cmd "$outer_cmd" \
+	--arg inner_qemu "$(printf '%s' "${inner_qemu#qemu-system-arm_}" | sed 's/%3a/:/g')" \
+	--arg guest_cmd "$guest_cmd" \
+	--argjson boot_status "$boot_status" \
+	--arg host_status "$(cat "$out/host-status" 2>/dev/null || echo missing)" \
+	--argjson settings "$(kv_json "$settings")" \
+	--argjson phases "$(kv_json "$phases")" \
+	--argjson host_phases "$(kv_json "$host_phases")" \
+	--argjson guests "$guests_json" \
+	'{exitlab: $exitlab, date: $date,
+	  host_kernel: {release: $release, source: $source, patch_series_sha256_16: $series,
+	                patches: ($patches | split(" "))},
+	  qemu: {outer_version: $outer_version, outer_cmdline: $outer_cmd,
+	         inner_version: $inner_qemu},
+	  settings: ($settings + {guest_cmd: (if $guest_cmd == "" then null else $guest_cmd end)}),
+	  phases_seconds: $phases, host_phases_uptime: $host_phases,
+	  boot_status: $boot_status, host_status: $host_status,
+	  guests: $guests}' >"$out/run.json"
