@@ -222,6 +222,18 @@ fi
 	log "ERROR: writing run.json failed"
 rm -rf "$work"
 
+# A first answer right away: the exit classes of this run (exitstat, built by `make`).
+if [ -s "$out/trace.dat" ]; then
+	if make -s -C "$ROOT" exitstat >"$out/.make.log" 2>&1 &&
+		"$BUILD_DIR/exitstat/exitstat" summary "$out/trace.dat" >"$out/summary.txt" 2>&1; then
+		sed -n '/^Exits per class/,/^$/p' "$out/summary.txt"
+		log "exit summary: $out/summary.txt (more: exitstat --help)"
+	else
+		log "could not summarise the trace with exitstat (see $out/.make.log, $out/summary.txt)"
+	fi
+	rm -f "$out/.make.log"
+fi
+
 status=0
 [ "$collected" = 1 ] && [ "$boot_status" = 0 ] || status=1
 if [ "$collected" = 1 ]; then

@@ -24,6 +24,9 @@ PACKAGES=(
 	trace-cmd libtracecmd-dev libtracefs-dev libtraceevent-dev pkg-config
 	shellcheck clang gnuplot-nox
 )
+# EXITLAB_EXTRA_PACKAGES: more packages to require (the tests use it to fake a missing one).
+read -r -a extra <<<"${EXITLAB_EXTRA_PACKAGES:-}"
+PACKAGES+=("${extra[@]}")
 FOREIGN_ARCHES=(arm64 armhf)
 
 check_only=0
@@ -37,13 +40,14 @@ done
 
 missing=()
 for p in "${PACKAGES[@]}"; do
-	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+	if [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" != 'install ok installed' ]; then
 		missing+=("$p")
 	fi
 done
 arch_missing=()
+foreign=$(dpkg --print-foreign-architectures)
 for a in "${FOREIGN_ARCHES[@]}"; do
-	dpkg --print-foreign-architectures | grep -qx "$a" || arch_missing+=("$a")
+	grep -qx "$a" <<<"$foreign" || arch_missing+=("$a")
 done
 
 if [ "$check_only" = 1 ]; then

@@ -64,7 +64,22 @@ apt_closure() {
 
 # The .deb file names (name_version_arch.deb) that the closure of PKG... needs, from a
 # simulated install: no download, and a cache key that changes when any version does.
+# Memoised per state of apt's package lists: resolving takes seconds, a warm run should not.
 deb_closure_names() {
+	local arch=$1
+	shift
+	local memo
+	memo=$BUILD_DIR/debs/closure-$(cache_key "str:$arch $*" \
+		"str:$(ls -l --time-style=+%s /var/lib/apt/lists/ 2>/dev/null)").txt
+	if [ ! -s "$memo" ]; then
+		mkdir -p "$BUILD_DIR/debs"
+		resolve_closure "$arch" "$@" >"$memo.tmp"
+		mv "$memo.tmp" "$memo"
+	fi
+	cat "$memo"
+}
+
+resolve_closure() {
 	local arch=$1
 	shift
 	apt_closure "$arch" -s install "${@/%/:$arch}" |

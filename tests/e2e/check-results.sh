@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Check a results directory of ./run-host.sh against what the kernel patch promises, using
+# only trace-cmd's own text output (independent of exitstat):
+#   - trace.dat opens with `trace-cmd report` (plugins on, as a user runs it);
+#   - kvm_exit carries vm_pid, vcpu_id and exit_count, at the documented offsets;
+#   - nothing was lost, and per vcpu the counter goes 1, 2, 3, ... record after record;
+#   - the last counter of each vcpu equals that vcpu's KVM `exits` statistic, read after the
+#     guest powered off (QMP query-stats), and the VM's debugfs `exits` sum agrees;
+#   - each guest's console shows its workload finished with status 0;
+#   - run.json names kernel, patch series, QEMU command lines, CPU model and phases.
+set -euo pipefail
+
+usage() {
+	echo "Usage: tests/e2e/check-results.sh [--guests N] [--smp N] [--console-has TEXT] RESULTS_DIR"
+}
+guests=1 smp=1 console_has=()
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--guests) guests=$2; shift 2 ;;
+	--smp) smp=$2; shift 2 ;;
+	--console-has) console_has+=("$2"); shift 2 ;;
+	-h | --help) usage; exit 0 ;;
+	-*) usage >&2; exit 2 ;;
+	*) break ;;
+	esac
+done
+[ $# -eq 1 ] || { usage >&2; exit 2; }
+dir=$1
+
+passed=0 failed=0
+ok() { echo "PASS $*"; passed=$((passed + 1)); }
+bad() { echo "FAIL $*"; failed=$((failed + 1)); }
+check() { # check DESCRIPTION COMMAND...
+	local what=$1
+	shift
+	if "$@"; then ok "$what"; else bad "$what"; fi
+}
+
+check "trace.dat exists" test -s "$dir/trace.dat"
+if trace-cmd report -i "$dir/trace.dat" >/dev/null 2>"$dir/.report-plugins.err"; then
+	ok "trace-cmd report (plugins on) opens trace.dat"
+else
+	bad "trace-cmd report (plugins on) fails: $(head -n3 "$dir/.report-plugins.err")"
+fi
+rm -f "$dir/.report-plugins.err"
+
+fmt=$(trace-cmd dump --events -i "$dir/trace.dat" 2>/dev/null | sed -n '/^name: kvm_exit$/,/^print fmt/p')
+for f in 'int ret;	offset:8;' 'unsigned int esr_ec;	offset:12;' 'unsigned long vcpu_pc;	offset:16;' \
+	'pid_t vm_pid;	offset:24;' 'unsigned int vcpu_id;	offset:28;' 'u64 exit_count;	offset:32;'; do
+	at=${f##*offset:}
+	check "kvm_exit format has '${f%%;*}' at offset ${at%;}" grep -qF "$f" <<<"$fmt"
+done
+
+text=$dir/.report.txt
+trace-cmd report -N -i "$dir/trace.dat" >"$text" 2>&1
+dropped=$(grep -c 'EVENTS DROPPED' "$text" || true)
+check "no events dropped (trace-cmd report markers: $dropped)" test "$dropped" = 0
+
+# One line per vcpu: VM VCPU RECORDS FIRST LAST GAPS (GAPS: records whose counter is not
+# the previous one plus 1, in trace order).
+awk '/ kvm_exit: / {
+	if (!match($0, /VM: -?[0-9]+, VCPU: [0-9]+, EXIT: [0-9]+/)) { bad++; next }
+	split(substr($0, RSTART, RLENGTH), f, /[:,] */)
+	k = f[2] " " f[4]; n = f[6] + 0
+	if (!(k in last)) first[k] = n; else if (n != last[k] + 1) gaps[k]++
+	last[k] = n; recs[k]++
+}
+END {
+	for (k in last) printf "%s %d %d %d %d\n", k, recs[k], first[k], last[k], gaps[k] + 0
+	if (bad) printf "unparsed %d\n", bad
+}' "$text" | sort -n >"$dir/.vcpus.txt"
+check "every kvm_exit record has VM, VCPU and EXIT" bash -c "! grep -q '^unparsed' '$dir/.vcpus.txt'"
+nvm=$(awk '{print $1}' "$dir/.vcpus.txt" | sort -u | wc -l)
+check "trace has $guests VM(s) (found $nvm)" test "$nvm" = "$guests"
+nvcpu=$(wc -l <"$dir/.vcpus.txt")
+check "trace has $((guests * smp)) vcpus (found $nvcpu)" test "$nvcpu" = $((guests * smp))
+
+while read -r vm vcpu recs first last gaps; do
+	check "VM $vm vcpu $vcpu: counter starts at 1 (first $first)" test "$first" = 1
+	check "VM $vm vcpu $vcpu: counter rises by exactly 1 per record ($recs records, $gaps gaps)" \
+		test "$gaps" = 0 -a "$recs" = "$last"
+	g=''
+	for d in "$dir"/guest*/; do
+		[ "$(cat "$d/qemu.pid" 2>/dev/null)" = "$vm" ] && g=$d
+	done
+	if [ -z "$g" ]; then
+		bad "VM $vm: no guest directory has QEMU pid $vm"
+		continue
+	fi
+	stat=$(jq -r --argjson i "$vcpu" '.vcpus[] | select(.cpu_index == $i) | .stats.exits' "$g/kvm-stats.json")
+	check "VM $vm vcpu $vcpu: last counter $last == KVM exits statistic $stat" test "$last" = "$stat"
+done <"$dir/.vcpus.txt"
+
+for d in "$dir"/guest*/; do
+	g=$(basename "$d")
+	check "$g: powered off (status $(cat "$d/status" 2>/dev/null))" grep -qx shutdown "$d/status"
+	check "$g: workload finished with status 0" grep -q 'exitlab-guest: workload finished: exit status 0' "$d/console.log"
+	for t in "${console_has[@]}"; do
+		check "$g: console has '$t'" grep -qF -- "$t" "$d/console.log"
+	done
+	sum=$(jq '[.vcpus[].stats.exits] | add' "$d/kvm-stats.json")
+	dbg=$(cat "$d/debugfs/exits" 2>/dev/null || echo missing)
+	check "$g: debugfs VM exits $dbg == sum of per-vcpu exits $sum" test "$dbg" = "$sum"
+done
+
+run_json_complete() {
+	jq -e '.host_kernel.release and .host_kernel.patch_series_sha256_16
+		and (.host_kernel.patches | length) >= 2 and .qemu.outer_cmdline and .qemu.inner_version
+		and .settings.cpu and (.guests | length) > 0 and all(.guests[]; .qemu_cmdline != "")
+		and .phases_seconds.boot != null and .host_phases_uptime["trace-started"] != null' \
+		"$dir/run.json" >/dev/null
+}
+check "run.json is complete" run_json_complete
+rm -f "$text" "$dir/.vcpus.txt"
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# run-host.sh's handling of bad input, without booting anything: usage errors exit 2 with a
+# message naming the problem; missing packages exit 2 with what to install; an occupied or
+# too small results directory exits 1 before any work is lost.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+passed=0 failed=0
+tmp=$(mktemp -d)
+trap 'umount "$tmp/small" 2>/dev/null || true; rm -rf "$tmp"' EXIT
+
+expect() { # expect STATUS PATTERN -- ARGS...
+	local want=$1 pattern=$2 got=0
+	shift 3
+	"$ROOT/run-host.sh" "$@" >"$tmp/out" 2>&1 || got=$?
+	if [ "$got" = "$want" ] && grep -qzE -- "$pattern" "$tmp/out"; then
+		echo "PASS run-host.sh $* -> $got"
+		passed=$((passed + 1))
+	else
+		echo "FAIL run-host.sh $* -> $got (want $want and /$pattern/): $(head -c 300 "$tmp/out")"
+		failed=$((failed + 1))
+	fi
+}
+
+expect 0 '^Usage: ./run-host.sh' -- --help
+expect 2 "unknown option '--bogus'" -- --bogus
+expect 2 "--guests needs a positive integer, got 'two'" -- --guests two
+expect 2 "--guests needs a value" -- --guests
+expect 2 "--guest-arch is arm or arm64, not 'x86'" -- --guest-arch x86
+expect 2 "--cpu is cortex-a57 or max, not 'a72'" -- --cpu a72
+expect 2 "--timeout needs a positive integer, got '0'" -- --timeout 0
+expect 2 "--guest-smp 4 exceeds the host's --smp 2" -- --guest-smp 4
+expect 2 "--events takes SYSTEM" -- --events 'kvm;rm'
+EXITLAB_EXTRA_PACKAGES=exitlab-no-such-package \
+	expect 2 'missing packages: exitlab-no-such-package.*install-deps.sh' -- --no-install
+mkdir -p "$tmp/used"
+touch "$tmp/used/run.json"
+expect 1 "results directory .* exists and is not empty" -- --out "$tmp/used"
+if [ "$(id -u)" = 0 ] && mkdir -p "$tmp/small" && mount -t tmpfs -o size=16m tmpfs "$tmp/small" 2>/dev/null; then
+	expect 1 "not enough space for results in .*: need [0-9]+ MiB free, have [0-9]+ MiB" -- --out "$tmp/small/run"
+else
+	echo "(not root or no tmpfs: the no-space case is not checked here)"
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
