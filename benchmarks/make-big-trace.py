@@ -10,7 +10,7 @@ trace with
 The output keeps INPUT's headers, event formats and options, and for each
 CPU writes INPUT's ring-buffer pages COPIES times in a row. Each copy's page
 timestamps (the u64 at the start of every page; the events inside are
-deltas from it) are shifted by one input span plus 1 ms, so the result is
+deltas from it) are shifted by one input span (first to last event) plus 1 ms, so the result is
 one continuous, time-ordered recording that trace-cmd report and libtracecmd
 read like any other. Only the 'flyrecord' table (CPU data offset and size)
 is rewritten. Pages with missed-event flags are copied as they are.
@@ -18,6 +18,35 @@ is rewritten. Pages with missed-event flags are copied as they are.
 import os
 import struct
 import sys
+
+
+def last_ts(page, order):
+    """Timestamp of the last event of a ring-buffer page."""
+    ts = struct.unpack_from(order + "Q", page, 0)[0]
+    end = 16 + (struct.unpack_from(order + "Q", page, 8)[0] & ((1 << 27) - 1))
+    pos = 16
+    while pos + 4 <= min(end, len(page)):
+        hdr = struct.unpack_from(order + "I", page, pos)[0]
+        type_len, delta = hdr & 0x1F, hdr >> 5
+        body = pos + 4
+        if type_len == 29:
+            if not delta:
+                break
+            pos = body + struct.unpack_from(order + "I", page, body)[0]
+            continue
+        if type_len in (30, 31):
+            ext = (struct.unpack_from(order + "I", page, body)[0] << 27) + delta
+            ts = ext if type_len == 31 else ts + ext
+            pos = body + 4
+            continue
+        if type_len == 0:
+            length = struct.unpack_from(order + "I", page, body)[0] - 4
+            body += 4
+        else:
+            length = type_len * 4
+        ts += delta
+        pos = body + ((length + 3) & ~3)
+    return ts
 
 
 def main():
@@ -41,9 +70,11 @@ def main():
     cpus = [struct.unpack_from(order + "QQ", data, table + 16 * c) for c in range(ncpus)]
     first = min(o for o, s in cpus if s) if any(s for o, s in cpus) else len(data)
     # timestamps of the input span
-    ts = [struct.unpack_from(order + "Q", data, o + p)[0]
-          for o, s in cpus for p in range(0, s, page_size)]
-    span = max(ts) - min(ts) + 1_000_000_000  # pages are up to ~1 s long
+    starts = [struct.unpack_from(order + "Q", data, o + p)[0]
+              for o, s in cpus for p in range(0, s, page_size)]
+    ends = [last_ts(data[o + p:o + p + page_size], order)
+            for o, s in cpus for p in range(0, s, page_size)]
+    span = max(ends) - min(starts) + 1_000_000
     head_end = table + 16 * len(cpus)
     out_first = (head_end + page_size - 1) // page_size * page_size
     new_table = b""

@@ -157,6 +157,16 @@ for row in csv.DictReader(sys.stdin):
 	else
 		fail "guest32-boot.dat: --class and --from/--to filter" "classes: $classes"
 	fi
+	# stock trace + a tgid map: the guest is the vcpu thread's process
+	printf '64 62\n63 62\n' > "$tmp/tgids"
+	"$exitstat" summary --csv --tgid-map "$tmp/tgids" --pid 62 "$boot" > "$tmp/t.csv"
+	guest=$(csv_block guests "$tmp/t.csv" | awk -F, 'NR == 2 { print $1 "/" $3 }')
+	ident=$(csv_value trace "guest identity" "$tmp/t.csv")
+	if [ "$guest" = 62/104029 ] && [ "$ident" = "process id from the tgid map" ]; then
+		pass "guest32-boot.dat: --tgid-map groups the vcpu thread under its process"
+	else
+		fail "guest32-boot.dat: --tgid-map" "guest=$guest identity=$ident"
+	fi
 fi
 for a in a32:HVC32 a64:HVC64; do
 	f=$fixtures/hvc-mmio-${a%%:*}.dat

@@ -6,8 +6,10 @@
  * the stock and the patched kvm_exit layouts, both byte orders.
  *
  * Input: byte 0 selects layout (bit 0: patched, bit 1: big endian, bit 2:
- * 4-byte long), byte 1 the mode; the rest is pages or length-prefixed
- * records.
+ * 4-byte long), byte 1 the mode (bit 0: records instead of pages, bit 1:
+ * filters and timeline on, bit 2: 4096-byte pages instead of 256-byte
+ * ones); the rest is pages or u8-length-prefixed records. Seeds made from
+ * real pages: fuzz-seeds.py.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -118,7 +120,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct es_result *r;
 	const struct es_layout *l;
 	int long_size, mode;
-	size_t pos;
+	size_t pos, page_size;
 
 	if (!ready) {
 		setup();
@@ -128,7 +130,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	l = &layouts[data[0] & 3];
 	long_size = (data[0] & 4) ? 4 : 8;
-	mode = data[1] & 3;
+	mode = data[1] & 7;
+	page_size = (mode & 4) ? 4096 : 256;
 	memset(&opts, 0, sizeof(opts));
 	if (mode & 2) {		/* exercise filters and the timeline too */
 		opts.interval_ns = 1000 + data[1];
@@ -165,13 +168,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			pos += len;
 		}
 	} else {
-		/* pages of 256 bytes (small, so the fuzzer fills them) */
-		for (pos = 0; pos + 64 <= size; pos += 256) {
-			size_t len = size - pos < 256 ? size - pos : 256;
+		/* small pages let the fuzzer fill them; 4096 is the real size */
+		for (pos = 0; pos + 64 <= size; pos += page_size) {
+			size_t len = size - pos < page_size ? size - pos : page_size;
 			uint8_t *page = malloc(len);
 
 			memcpy(page, data + pos, len);
-			es_engine_page(e, (int)((pos / 256) & 1), page, len, long_size, 0);
+			es_engine_page(e, (int)((pos / page_size) & 1), page, len, long_size, 0);
 			free(page);
 		}
 	}
