@@ -31,6 +31,8 @@ Options:
   --events LIST       more trace events, comma separated (e.g. sched:sched_switch)
   --buffer-kb N       trace-cmd ring buffer per CPU in KiB (default 20000)
   --no-trace          run without trace-cmd
+  --no-guest-exit-stats  do not let guests read their exit statistics
+                      (/sys/hypervisor/exits, guest-exits; on by default)
   --timeout SECONDS   a guest that has not powered off by then is stopped (default 900)
   --out DIR           results directory (default out/run-DATE-TIME)
   --shell             interactive host shell instead of the study (exitlab-study runs it)
@@ -47,7 +49,7 @@ usage_error() { printf '%s: %s (see --help)\n' "$PROG" "$1" >&2; exit 2; }
 need_uint() { [[ "$2" =~ ^[1-9][0-9]*$ ]] || usage_error "$1 needs a positive integer, got '$2'"; }
 
 guests=1 guest_arch=arm guest_smp=1 guest_mem=256 guest_cmd='' cpu=cortex-a57 smp=2 mem=''
-icount=0 events='' buffer_kb=20000 trace=1 timeout=900 out='' shell=0 build_only=0 install=1 verbose=0
+icount=0 events='' buffer_kb=20000 trace=1 guest_exit_stats=1 timeout=900 out='' shell=0 build_only=0 install=1 verbose=0
 while [ $# -gt 0 ]; do
 	opt=$1
 	case "$opt" in
@@ -78,6 +80,7 @@ while [ $# -gt 0 ]; do
 	--out) out=$val ;;
 	--icount) icount=1 ;;
 	--no-trace) trace=0 ;;
+	--no-guest-exit-stats) guest_exit_stats=0 ;;
 	--shell) shell=1 ;;
 	--build-only) build_only=1 ;;
 	--no-install) install=0 ;;
@@ -157,6 +160,7 @@ GUEST_SMP=$guest_smp
 GUEST_MEM=$guest_mem
 EVENTS=$events
 TRACE=$trace
+GUEST_EXIT_STATS=$guest_exit_stats
 BUFFER_KB=$buffer_kb
 TIMEOUT=$timeout
 SHELL_MODE=$shell
@@ -218,7 +222,7 @@ fi
 	--host-packages "$(dirname "$host_base")/packages" --outer-cmd "${qemu[*]}" \
 	--guest-cmd "$guest_cmd" --boot-status "$boot_status" \
 	--phases "$(for k in "${!phase_s[@]}"; do printf '%s=%s ' "$k" "${phase_s[$k]}"; done)" \
-	--settings "guests=$guests guest_arch=$guest_arch guest_smp=$guest_smp guest_mem=$guest_mem cpu=$cpu smp=$smp mem=$mem icount=$icount trace=$trace buffer_kb=$buffer_kb timeout=$timeout events=$events" ||
+	--settings "guests=$guests guest_arch=$guest_arch guest_smp=$guest_smp guest_mem=$guest_mem cpu=$cpu smp=$smp mem=$mem icount=$icount trace=$trace guest_exit_stats=$guest_exit_stats buffer_kb=$buffer_kb timeout=$timeout events=$events" ||
 	log "ERROR: writing run.json failed"
 rm -rf "$work"
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Build a guest's base initramfs: Debian's busybox-static for the guest architecture, the
-# guest init and workload scripts (scripts/guest/) and the project's guest programs.
+# guest init and workload scripts (scripts/guest/) and the project's guest programs
+# (tools/guest-exits, built static with arm-linux-gnueabihf / aarch64-linux-gnu).
 # Cached under build/rootfs/guest-ARCH/KEY/ (KEY: package versions, scripts, programs).
 set -euo pipefail
 PROG=build-guest-rootfs
@@ -15,12 +16,18 @@ armhf | arm64) arch=$1 ;;
 esac
 [ $# -eq 1 ] || { usage >&2; exit 2; }
 
-guest_scripts=("$EXITLAB_ROOT/scripts/guest/init" "$EXITLAB_ROOT/scripts/guest/exitlab-default-workload")
+guest_scripts=("$EXITLAB_ROOT/scripts/guest/init" "$EXITLAB_ROOT/scripts/guest/exitlab-default-workload"
+	"$EXITLAB_ROOT/scripts/guest/exitlab-exit-stats-test")
 mkdir -p "$BUILD_DIR/logs"
 names=$(deb_closure_names "$arch" busybox-static) ||
 	die "cannot resolve busybox-static:$arch: run images/install-deps.sh"
 [ -n "$names" ] || die "apt resolved nothing for busybox-static:$arch: run images/install-deps.sh"
+# The project's guest programs, cross-compiled (static) for this architecture.
+make -s -C "$EXITLAB_ROOT/tools/guest-exits" BUILD="$BUILD_DIR/guest-exits" "$arch" ||
+	die "building guest-exits for $arch failed"
+guest_programs=("$BUILD_DIR/guest-exits/$arch/guest-exits")
 key_args=("str:$names" "file:$0" "file:$EXITLAB_ROOT/images/lib.sh")
+for f in "${guest_programs[@]}"; do key_args+=("file:$f"); done
 for f in "${guest_scripts[@]}"; do key_args+=("file:$f"); done
 key=$(cache_key "${key_args[@]}")
 out=$BUILD_DIR/rootfs/guest-$arch/$key
@@ -36,7 +43,9 @@ rm -rf "$rootfs"
 mkdir -p "$rootfs"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,root,etc/exitlab}
 cp "$staging/bin/busybox" "$rootfs/bin/busybox"
 install -m 755 "$EXITLAB_ROOT/scripts/guest/init" "$rootfs/init"
-install -m 755 "$EXITLAB_ROOT/scripts/guest/exitlab-default-workload" "$rootfs/usr/bin/"
+install -m 755 "$EXITLAB_ROOT/scripts/guest/exitlab-default-workload" \
+	"$EXITLAB_ROOT/scripts/guest/exitlab-exit-stats-test" "$rootfs/usr/bin/"
+install -m 755 "${guest_programs[@]}" "$rootfs/usr/bin/"
 printf 'root:x:0:0:root:/root:/bin/sh\n' >"$rootfs/etc/passwd"
 
 mkdir -p "$out"

@@ -51,8 +51,34 @@ if [ -f "$applied" ] && [ "$(cat "$applied")" = "$want" ]; then
 	exit 0
 fi
 
+# Files a series touches, from its diff headers.
+touched_files() { sed -n 's|^+++ b/\(.*\)|\1|p' "$@" 2>/dev/null | sort -u; }
+
+# Reversing and re-applying rewrites every file of the series; give the files whose content
+# came out the same their old timestamps back, so that make rebuilds only what changed.
+saved_stamps=$BUILD_DIR/src/.stamps.$$
+save_stamps() {
+	local f new_series
+	mapfile -t new_series < <(series_files)
+	: >"$saved_stamps"
+	while read -r f; do
+		[ -f "$src/$f" ] && printf '%s %s %s\n' "$(stat -c %Y "$src/$f")" \
+			"$(sha256sum <"$src/$f" | cut -c1-64)" "$f" >>"$saved_stamps"
+	done < <(touched_files "$src/.exitlab-series"/*.patch "${new_series[@]}")
+}
+restore_stamps() {
+	local stamp sum f
+	[ -f "$saved_stamps" ] || return 0
+	while read -r stamp sum f; do
+		[ -f "$src/$f" ] && [ "$(sha256sum <"$src/$f" | cut -c1-64)" = "$sum" ] &&
+			touch -m -d "@$stamp" "$src/$f"
+	done <"$saved_stamps"
+	rm -f "$saved_stamps"
+}
+
 if [ -d "$src" ] && [ -f "$applied" ]; then
 	log "patch series changed: reversing the old one in $src"
+	save_stamps
 	if ! reverse_applied; then
 		log "old series does not reverse cleanly; unpacking the source again"
 		rm -rf "$src"
@@ -75,4 +101,5 @@ if [ ! -d "$src" ]; then
 fi
 log "applying $(series_files | wc -l) patches from kernel-patches/6.1"
 apply_series
+restore_stamps
 echo "$src"

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Cross-check what guests read from /sys/hypervisor/exits with the host's trace, for a run
+# whose guests ran scripts/guest/exitlab-exit-stats-test (one vcpu each):
+#   - the in-guest checks all passed;
+#   - the guest's final read of its vcpu's count equals, exactly, the EXIT counter of the
+#     kvm_exit record of that very hypercall (0x86000029) in the trace: the count includes
+#     the exit that reads it;
+#   - the guest's final read of its VM total (0x86000028) equals the EXIT counter of that
+#     hypercall's exit: with one vcpu the VM total is that vcpu's count, so a guest that saw
+#     another VM's exits would read more (isolation);
+#   - the exits after the final read (up to power-off) are counted and shown.
+set -euo pipefail
+[ $# -eq 1 ] || { echo "Usage: tests/e2e/check-exit-stats.sh RESULTS_DIR"; exit 2; }
+dir=$1
+passed=0 failed=0
+check() {
+	local what=$1
+	shift
+	if "$@"; then echo "PASS $what"; passed=$((passed + 1)); else echo "FAIL $what"; failed=$((failed + 1)); fi
+}
+
+text=$dir/.report-hvc.txt
+trace-cmd report -N -i "$dir/trace.dat" 2>/dev/null >"$text"
+# Per vcpu thread: VM, last EXIT counter, and the EXIT counter of the last exit whose HVC
+# was the vcpu (0x86000029) or the VM (0x86000028) exit statistics call.
+awk '
+function tid(   f) { f = $1; sub(/.*-/, "", f); return f }
+/ kvm_exit: / {
+	t = tid(); match($0, /VM: -?[0-9]+, VCPU: [0-9]+, EXIT: [0-9]+/)
+	split(substr($0, RSTART, RLENGTH), f, /[:,] */)
+	vm[t] = f[2]; last[t] = f[6]
+}
+/ kvm_hvc_arm64: .*r0: 0x86000029/ { t = tid(); vcpucall[t] = last[t] }
+/ kvm_hvc_arm64: .*r0: 0x86000028/ { t = tid(); vmcall[t] = last[t] }
+END { for (t in vm) printf "%s %s %s %s\n", vm[t], last[t], vcpucall[t] + 0, vmcall[t] + 0 }
+' "$text" >"$dir/.hvc.txt"
+rm -f "$text"
+
+for d in "$dir"/guest*/; do
+	g=$(basename "$d")
+	pid=$(cat "$d/qemu.pid")
+	check "$g: in-guest exit statistics checks passed" grep -q '^[1-9][0-9]* passed, 0 failed' "$d/console.log"
+	v=$(sed -n 's/^exitlab-guest: final read: cpu0 \([0-9]*\).*/\1/p' "$d/console.log")
+	m=$(sed -n 's/^exitlab-guest: final read: vm \([0-9]*\).*/\1/p' "$d/console.log")
+	read -r _ last at_vcpu at_vm < <(awk -v p="$pid" '$1 == p' "$dir/.hvc.txt") || true
+	check "$g: final vcpu read ${v:-none} == EXIT counter of its hypercall in the trace (${at_vcpu:-none})" \
+		test -n "$v" -a "$v" = "${at_vcpu:-x}"
+	check "$g: final VM read ${m:-none} == EXIT counter of its hypercall in the trace (${at_vm:-none})" \
+		test -n "$m" -a "$m" = "${at_vm:-x}"
+	check "$g: the vcpu's last trace counter ${last:-none} >= final read ${m:-none} ($(( ${last:-0} - ${m:-0} )) exits after it, up to power-off)" \
+		test -n "$m" -a "${last:-0}" -ge "${m:-0}"
+done
+rm -f "$dir/.hvc.txt"
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
