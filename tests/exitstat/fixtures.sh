@@ -215,7 +215,22 @@ printf 'not a trace\n' > "$tmp/text.dat"
 if command -v trace-cmd > /dev/null; then
 	printf '\027\010\104tracing6\0' > "$tmp/magic-only.dat"
 fi
-for bad in truncated-header truncated-half garbage empty text missing magic-only; do
+# Valid trace files that are wrong for us, made from an uncompressed copy:
+# the kvm system renamed (no kvm events), kvm_exit's esr_ec field renamed
+# (an unexpected format, e.g. another architecture's kvm_exit).
+extra_bad=""
+if [ -f "$boot" ] && [ -f "$tmp/boot.v6.dat" ]; then
+	python3 - "$tmp/boot.v6.dat" "$tmp" <<'PY'
+import re, sys
+data = open(sys.argv[1], "rb").read()
+m = re.search(rb"kvm\x00.{4}.{8}name: ", data, re.S)
+open(sys.argv[2] + "/no-kvm.dat", "wb").write(data[:m.start()] + b"kvx\x00" + data[m.start() + 4:])
+at = data.find(b"field:unsigned int esr_ec;")
+open(sys.argv[2] + "/odd-format.dat", "wb").write(data[:at] + b"field:unsigned int esr_xx;" + data[at + 26:])
+PY
+	extra_bad="no-kvm odd-format"
+fi
+for bad in truncated-header truncated-half garbage empty text missing magic-only $extra_bad; do
 	f=$tmp/$bad.dat
 	[ "$bad" = magic-only ] && [ ! -f "$f" ] && continue
 	"$exitstat" summary "$f" > "$tmp/out" 2> "$tmp/err"

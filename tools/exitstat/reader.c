@@ -15,6 +15,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +39,47 @@ const char *tracecmd_get_cpustats(struct tracecmd_input *handle)
 	__attribute__((weak));
 
 #define TRACE_MAGIC "\027\010\104tracing"
+
+/*
+ * libtraceevent 1.7.1 segfaults on some corrupt event formats (a print fmt
+ * naming a field that is not there), and mapped CPU data can raise SIGBUS.
+ * A file must never crash us, so the calls into libtracecmd run under a
+ * guard that turns those signals into an error. The guard is process-wide
+ * while it is up: es_analyze is not meant to run in several threads at once.
+ * Memory libtracecmd held when it crashed is leaked.
+ */
+static sigjmp_buf crash_jmp;
+static volatile sig_atomic_t crash_signal;
+
+static void on_crash(int sig)
+{
+	crash_signal = sig;
+	siglongjmp(crash_jmp, 1);
+}
+
+struct crash_guard {
+	struct sigaction segv, bus, fpe;
+};
+
+static void guard_up(struct crash_guard *g)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_crash;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_NODEFER;
+	sigaction(SIGSEGV, &sa, &g->segv);
+	sigaction(SIGBUS, &sa, &g->bus);
+	sigaction(SIGFPE, &sa, &g->fpe);
+}
+
+static void guard_down(struct crash_guard *g)
+{
+	sigaction(SIGSEGV, &g->segv, NULL);
+	sigaction(SIGBUS, &g->bus, NULL);
+	sigaction(SIGFPE, &g->fpe, NULL);
+}
 
 struct reader {
 	struct tracecmd_input *h;
@@ -380,6 +423,56 @@ static int check_header(const char *path, int *version, off_t *size,
 	return 0;
 }
 
+/* The reading strategies, under the crash guard. -EFAULT: it crashed. */
+static int guarded_read(struct reader *rd, enum es_reader how)
+{
+	struct crash_guard guard;
+	int ret;
+
+	guard_up(&guard);
+	if (sigsetjmp(crash_jmp, 1)) {
+		guard_down(&guard);
+		snprintf(rd->err->msg, sizeof(rd->err->msg),
+			 "corrupt trace: reading the CPU data crashed (%s)",
+			 strsignal(crash_signal));
+		return -EFAULT;
+	}
+	switch (how) {
+	case ES_READ_PAGE:
+		ret = read_pages(rd);
+		break;
+	case ES_READ_RECORD:
+		ret = read_records(rd);
+		break;
+	default:
+		ret = read_iterate(rd);
+		break;
+	}
+	guard_down(&guard);
+	return ret;
+}
+
+static struct tracecmd_input *guarded_open(const char *path, struct es_error *err)
+{
+	struct tracecmd_input *h;
+	struct crash_guard guard;
+
+	guard_up(&guard);
+	if (sigsetjmp(crash_jmp, 1)) {
+		guard_down(&guard);
+		snprintf(err->msg, sizeof(err->msg),
+			 "corrupt trace: libtracecmd crashed parsing its headers (%s)",
+			 strsignal(crash_signal));
+		return NULL;
+	}
+	h = tracecmd_open(path, TRACECMD_FL_LOAD_NO_PLUGINS);
+	guard_down(&guard);
+	if (!h)
+		snprintf(err->msg, sizeof(err->msg),
+			 "cannot read the trace.dat headers (truncated or corrupt file)");
+	return h;
+}
+
 int es_analyze(const char *path, const struct es_options *opts,
 	       struct es_result **result, struct es_error *err)
 {
@@ -399,10 +492,9 @@ int es_analyze(const char *path, const struct es_options *opts,
 	/* The library's own messages would break our one-line errors. */
 	tracecmd_set_loglevel(TEP_LOG_NONE);
 	tep_set_loglevel(TEP_LOG_NONE);
-	rd.h = tracecmd_open(path, TRACECMD_FL_LOAD_NO_PLUGINS);
+	rd.h = guarded_open(path, err);
 	if (!rd.h)
-		return fail(err, -EBADMSG,
-			    "cannot read the trace.dat headers (truncated or corrupt file)%s", "");
+		return -EBADMSG;
 	tep = tracecmd_get_tep(rd.h);
 	rd.cpus = tep_get_cpus(tep);
 	if (rd.cpus <= 0 || rd.cpus > 4096) {
@@ -439,18 +531,9 @@ int es_analyze(const char *path, const struct es_options *opts,
 	     (rd.page_size & (rd.page_size - 1)) ||
 	     (rd.long_size != 4 && rd.long_size != 8)))
 		how = ES_READ_RECORD;
-	switch (how) {
-	case ES_READ_PAGE:
-		ret = read_pages(&rd);
-		break;
-	case ES_READ_RECORD:
-		ret = read_records(&rd);
-		break;
-	default:
-		ret = read_iterate(&rd);
-		break;
-	}
-
+	ret = guarded_read(&rd, how);
+	if (ret == -EFAULT)
+		return -EBADMSG;	/* crashed: the engine and handle are leaked */
 	r = es_engine_finish(rd.e);
 	if (!r && !ret)
 		ret = fail(err, -ENOMEM, "out of memory%s", "");
