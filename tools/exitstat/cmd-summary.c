@@ -194,6 +194,8 @@ int cmd_summary(struct cli *cli)
 	print_guests(r);
 	print_pairing(r);
 	print_uexits(r);
+	out_note("\nhost_p50/host_p99 come from a log-linear (HDR-style) histogram of constant\n"
+		 "size: within 3%% of the exact value. host_max and host_total are exact.\n");
 	if (r->loss_markers || r->loss_overrun > 0)
 		out_note("\nThe trace lost events: see 'exitstat lost'. Counts above cover what was kept.\n");
 	out_end();

@@ -275,15 +275,22 @@ static void add_time(struct es_engine *e, struct es_timing *t, uint64_t dt)
 /* ------------------------------------------------------------------ */
 /* Timeline */
 
-static void timeline_emit(struct es_engine *e)
+/* end: the interval's end, or less for the last one, cut at the trace end
+ * so that its rate is not diluted. */
+static void timeline_emit_until(struct es_engine *e, uint64_t end)
 {
 	uint64_t iv = e->opts.interval_ns;
 
 	if (e->opts.on_interval)
-		e->opts.on_interval(e->opts.interval_ctx, e->tl_k * iv,
-				    (e->tl_k + 1) * iv, e->tl_counts);
+		e->opts.on_interval(e->opts.interval_ctx, e->tl_k * iv, end,
+				    e->tl_counts);
 	memset(e->tl_counts, 0, sizeof(e->tl_counts));
 	e->tl_k++;
+}
+
+static void timeline_emit(struct es_engine *e)
+{
+	timeline_emit_until(e, (e->tl_k + 1) * e->opts.interval_ns);
 }
 
 /* Closes intervals up to the one containing relative time rel. */
@@ -765,7 +772,9 @@ struct es_result *es_engine_finish(struct es_engine *e)
 		if (e->opts.filter.has_to && end >= e->to_ns && e->to_ns)
 			end = e->to_ns - 1;
 		timeline_advance(e, end);
-		timeline_emit(e);	/* the last, partial interval */
+		/* the last interval ends with the trace (or --to) */
+		timeline_emit_until(e, end + 1 > e->tl_k * e->opts.interval_ns
+					 ? end + 1 : (e->tl_k + 1) * e->opts.interval_ns);
 	}
 	if (e->l->patched) {
 		r->vcpu_identity = "vcpu_id field of kvm_exit (patched kernel)";
