@@ -168,6 +168,21 @@ for row in csv.DictReader(sys.stdin):
 		fail "guest32-boot.dat: --tgid-map" "guest=$guest identity=$ident"
 	fi
 fi
+lossy=$fixtures/lossy.dat
+if [ -f "$boot" ] && [ -f "$lossy" ]; then
+	"$exitstat" compare --csv "$boot" "$lossy" > "$tmp/cmp.csv"
+	row=$(csv_block classes "$tmp/cmp.csv" | awk -F, '$1 == "CP15_32" { print $2 "/" $5 "/" $8 }')
+	"$exitstat" compare --json --vcpu 64 "$boot" "$lossy" | python3 -m json.tool > /dev/null 2>&1 && json=ok || json=bad
+	if [ "$row" = "80461/80009/-452" ] && [ $json = ok ]; then
+		pass "compare guest32-boot.dat lossy.dat: CP15_32 80461 vs 80009 (text, CSV, JSON)"
+	else
+		fail "compare" "row=$row json=$json"
+	fi
+	n64=$("$exitstat" summary --csv --vcpu 64 "$boot" | awk -F, '$1 == "exits matching filter" { print $2 }')
+	n65=$("$exitstat" summary --csv --vcpu 65 "$boot" | awk -F, '$1 == "exits matching filter" { print $2 }')
+	[ "$n64/$n65" = 104029/0 ] && pass "--vcpu on a stock trace selects the vcpu thread" ||
+		fail "--vcpu" "vcpu 64: $n64, vcpu 65: $n65"
+fi
 for a in a32:HVC32 a64:HVC64; do
 	f=$fixtures/hvc-mmio-${a%%:*}.dat
 	[ -f "$f" ] || continue
