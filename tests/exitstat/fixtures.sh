@@ -173,15 +173,18 @@ if [ -f "$boot" ] && [ -f "$lossy" ]; then
 	"$exitstat" compare --csv "$boot" "$lossy" > "$tmp/cmp.csv"
 	row=$(csv_block classes "$tmp/cmp.csv" | awk -F, '$1 == "CP15_32" { print $2 "/" $5 "/" $8 }')
 	"$exitstat" compare --json --vcpu 64 "$boot" "$lossy" | python3 -m json.tool > /dev/null 2>&1 && json=ok || json=bad
-	if [ "$row" = "80461/80009/-452" ] && [ $json = ok ]; then
+	if [ "$row" = "80461/80009/-452" ] && [ "$json" = ok ]; then
 		pass "compare guest32-boot.dat lossy.dat: CP15_32 80461 vs 80009 (text, CSV, JSON)"
 	else
 		fail "compare" "row=$row json=$json"
 	fi
 	n64=$("$exitstat" summary --csv --vcpu 64 "$boot" | awk -F, '$1 == "exits matching filter" { print $2 }')
 	n65=$("$exitstat" summary --csv --vcpu 65 "$boot" | awk -F, '$1 == "exits matching filter" { print $2 }')
-	[ "$n64/$n65" = 104029/0 ] && pass "--vcpu on a stock trace selects the vcpu thread" ||
+	if [ "$n64/$n65" = 104029/0 ]; then
+		pass "--vcpu on a stock trace selects the vcpu thread"
+	else
 		fail "--vcpu" "vcpu 64: $n64, vcpu 65: $n65"
+	fi
 fi
 for a in a32:HVC32 a64:HVC64; do
 	f=$fixtures/hvc-mmio-${a%%:*}.dat
@@ -219,7 +222,8 @@ if [ -f "$boot" ] && command -v trace-cmd > /dev/null &&
 fi
 
 # Bad input: one line "exitstat: FILE: problem" on stderr, exit 1.
-any=$(ls "$fixtures"/*.dat | head -1)
+dats=("$fixtures"/*.dat)
+any=${dats[0]}
 head -c 3000 "$any" > "$tmp/truncated-header.dat"
 size=$(stat -c %s "$any")
 head -c $((size / 2)) "$any" > "$tmp/truncated-half.dat"
@@ -260,7 +264,11 @@ for bad in truncated-header truncated-half garbage empty text missing magic-only
 done
 "$exitstat" summary "$tmp" > /dev/null 2> "$tmp/err"
 rc=$?
-[ $rc = 1 ] && pass "bad input (directory): $(cat "$tmp/err")" || fail "bad input (directory)" "rc=$rc"
+if [ $rc = 1 ]; then
+	pass "bad input (directory): $(cat "$tmp/err")"
+else
+	fail "bad input (directory)" "rc=$rc"
+fi
 
 # Corrupted ring-buffer data in an uncompressed copy: no crash either way.
 if command -v trace-cmd > /dev/null && [ -f "$fixtures/hvc-mmio-a64.dat" ]; then
@@ -279,8 +287,11 @@ if command -v trace-cmd > /dev/null && [ -f "$fixtures/hvc-mmio-a64.dat" ]; then
 			rc=$?
 			[ $rc -ge 2 ] && crashed=$((crashed + 1))
 		done
-		[ $crashed = 0 ] && pass "corrupted CPU data (8 copies): no crash" ||
+		if [ $crashed = 0 ]; then
+			pass "corrupted CPU data (8 copies): no crash"
+		else
 			fail "corrupted CPU data: $crashed of 8 crashed"
+		fi
 	fi
 fi
 
@@ -294,13 +305,13 @@ for args in "" "summary" "nosuch x.dat" "summary --bogus $any" "summary --class 
 	rc=$?
 	[ $rc = 2 ] || { usage_ok=0; echo "    'exitstat $args' exit $rc"; }
 done
-[ $usage_ok = 1 ] && pass "usage errors exit 2" || fail "usage errors exit 2"
+if [ $usage_ok = 1 ]; then pass "usage errors exit 2"; else fail "usage errors exit 2"; fi
 help_ok=1
 for cmd in summary timeline hvc sysreg mmio lost compare; do
 	"$exitstat" "$cmd" --help | grep -q "^Usage: exitstat $cmd" || help_ok=0
 done
 "$exitstat" --help | grep -q "^Usage: exitstat COMMAND" || help_ok=0
-[ $help_ok = 1 ] && pass "--help for the program and each subcommand" || fail "--help"
+if [ $help_ok = 1 ]; then pass "--help for the program and each subcommand"; else fail "--help"; fi
 
 echo "$passed passed, $failed failed"
 [ $failed = 0 ]
