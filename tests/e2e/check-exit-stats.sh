@@ -24,14 +24,15 @@ trace-cmd report -N -i "$dir/trace.dat" 2>/dev/null >"$text"
 # Per vcpu thread: VM, last EXIT counter, and the EXIT counter of the last exit whose HVC
 # was the vcpu (0x86000029) or the VM (0x86000028) exit statistics call.
 awk '
-function tid(   f) { f = $1; sub(/.*-/, "", f); return f }
+# The thread id ends the "COMM-TID" column, and COMM may hold spaces ("CPU 0/KVM").
+function tid(   s) { match($0, /-[0-9]+ +\[[0-9]+\]/); s = substr($0, RSTART + 1, RLENGTH - 1); sub(/ .*/, "", s); return s }
 / kvm_exit: / {
 	t = tid(); match($0, /VM: -?[0-9]+, VCPU: [0-9]+, EXIT: [0-9]+/)
 	split(substr($0, RSTART, RLENGTH), f, /[:,] */)
 	vm[t] = f[2]; last[t] = f[6]
 }
-/ kvm_hvc_arm64: .*r0: 0x86000029/ { t = tid(); vcpucall[t] = last[t] }
-/ kvm_hvc_arm64: .*r0: 0x86000028/ { t = tid(); vmcall[t] = last[t] }
+/ kvm_hvc_arm64: .*r0: 0x0*86000029,/ { t = tid(); vcpucall[t] = last[t] }
+/ kvm_hvc_arm64: .*r0: 0x0*86000028,/ { t = tid(); vmcall[t] = last[t] }
 END { for (t in vm) printf "%s %s %s %s\n", vm[t], last[t], vcpucall[t] + 0, vmcall[t] + 0 }
 ' "$text" >"$dir/.hvc.txt"
 rm -f "$text"
