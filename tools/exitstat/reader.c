@@ -82,6 +82,7 @@ static void guard_down(struct crash_guard *g)
 }
 
 struct reader {
+	const char *path;
 	struct tracecmd_input *h;
 	struct es_engine *e;
 	const struct es_layout *l;
@@ -90,8 +91,20 @@ struct reader {
 	int long_size;
 	int file_version;
 	off_t file_size;
+	uint64_t loaded;	/* page bytes handed out by the current handle */
+	unsigned int reopens;
 	struct es_error *err;
 };
+
+/*
+ * libtracecmd 3.1.6 keeps every decompressed chunk of a v7 (compressed)
+ * file for the life of the handle (free_zpage() tests an impossible
+ * condition) and searches that list linearly for each page: memory grows
+ * with the trace and time with its square. Reopening the file every
+ * REOPEN_BYTES of pages bounds both; the cursors move to the same pages in
+ * the new handle.
+ */
+#define REOPEN_BYTES (32u << 20)
 
 static int fail(struct es_error *err, int ret, const char *fmt, const char *what)
 {
@@ -163,6 +176,7 @@ static int cursor_load(struct reader *rd, struct cursor *c, bool first)
 	if (!page)
 		return fail(rd->err, -EBADMSG, "cannot read a CPU data page%s", "");
 	c->page_off = c->rec->offset & ~(unsigned long long)(rd->page_size - 1);
+	rd->loaded += (uint64_t)rd->page_size;
 
 	ret = es_page_begin(&c->it, page, (size_t)rd->page_size, rd->long_size,
 			    rd->l->swap);
@@ -203,6 +217,59 @@ static int cursor_next_event(struct reader *rd, struct cursor *c)
 	return cursor_load(rd, c, false);
 }
 
+/* A fresh handle, each live cursor moved onto the same page in it. */
+static int reopen(struct reader *rd, struct cursor *cs)
+{
+	struct tracecmd_input *h = tracecmd_open(rd->path, TRACECMD_FL_LOAD_NO_PLUGINS);
+	struct tep_record **recs;
+	int i, ret = 0;
+
+	if (!h)
+		return fail(rd->err, -EIO, "cannot reopen the trace%s", "");
+	recs = calloc((size_t)rd->cpus, sizeof(*recs));
+	if (!recs) {
+		tracecmd_close(h);
+		return fail(rd->err, -ENOMEM, "out of memory%s", "");
+	}
+	for (i = 0; i < rd->cpus && !ret; i++) {
+		struct cursor *c = &cs[i];
+		uint8_t *page;
+
+		if (c->done || !c->rec)
+			continue;
+		if (tracecmd_set_cursor(h, i, c->page_off) ||
+		    !(recs[i] = tracecmd_read_data(h, i)) ||
+		    (recs[i]->offset & ~(unsigned long long)(rd->page_size - 1)) != c->page_off ||
+		    !(page = tracecmd_record_page(h, recs[i])) ||
+		    memcmp(page, c->it.page, (size_t)rd->page_size)) {
+			ret = fail(rd->err, -EIO, "reopened trace differs%s", "");
+			break;
+		}
+		c->data = page + (c->data - c->it.page);
+		c->it.page = page;
+	}
+	if (ret) {
+		for (i = 0; i < rd->cpus; i++)
+			if (recs[i])
+				tracecmd_free_record(recs[i]);
+		free(recs);
+		tracecmd_close(h);
+		return ret;
+	}
+	for (i = 0; i < rd->cpus; i++) {
+		if (!recs[i])
+			continue;
+		tracecmd_free_record(cs[i].rec);
+		cs[i].rec = recs[i];
+	}
+	free(recs);
+	tracecmd_close(rd->h);
+	rd->h = h;
+	rd->loaded = 0;
+	rd->reopens++;
+	return 0;
+}
+
 static int read_pages(struct reader *rd)
 {
 	struct cursor *cs = calloc((size_t)rd->cpus, sizeof(*cs));
@@ -235,6 +302,11 @@ static int read_pages(struct reader *rd)
 		}
 		if (!best)
 			break;
+		if (rd->file_version >= 7 && rd->loaded > REOPEN_BYTES) {
+			ret = reopen(rd, cs);
+			if (ret)
+				goto out;
+		}
 		while (!best->done && best->ts <= limit) {
 			if (best->missed) {
 				es_engine_missed(rd->e, best->cpu, best->ts, best->missed);
@@ -476,7 +548,7 @@ static struct tracecmd_input *guarded_open(const char *path, struct es_error *er
 int es_analyze(const char *path, const struct es_options *opts,
 	       struct es_result **result, struct es_error *err)
 {
-	struct reader rd = { .err = err };
+	struct reader rd = { .err = err, .path = path };
 	struct es_layout layout;
 	struct es_result *r;
 	struct tep_handle *tep;
