@@ -116,6 +116,14 @@ for counts in "$fixtures"/*.dat.counts; do
 		fail "$name: page, record and iterate readers agree"
 	fi
 
+	# compressed files are reopened every 32 MiB of pages; force it often
+	EXITSTAT_REOPEN_KB=512 "$exitstat" summary --csv "$dat" > "$tmp/reopen.csv" 2>&1
+	if diff -q "$tmp/summary.csv" "$tmp/reopen.csv" > /dev/null; then
+		pass "$name: same result when the file is reopened every 512 KiB of pages"
+	else
+		fail "$name: same result when reopened" "$(diff "$tmp/summary.csv" "$tmp/reopen.csv" | head -5)"
+	fi
+
 	ok=1
 	msgs=()
 	for cmd in summary timeline hvc sysreg mmio lost; do

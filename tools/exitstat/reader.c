@@ -92,6 +92,7 @@ struct reader {
 	int file_version;
 	off_t file_size;
 	uint64_t loaded;	/* page bytes handed out by the current handle */
+	uint64_t reopen_bytes;
 	unsigned int reopens;
 	struct es_error *err;
 };
@@ -102,7 +103,7 @@ struct reader {
  * condition) and searches that list linearly for each page: memory grows
  * with the trace and time with its square. Reopening the file every
  * REOPEN_BYTES of pages bounds both; the cursors move to the same pages in
- * the new handle.
+ * the new handle. EXITSTAT_REOPEN_KB overrides the interval (for tests).
  */
 #define REOPEN_BYTES (32u << 20)
 
@@ -302,7 +303,7 @@ static int read_pages(struct reader *rd)
 		}
 		if (!best)
 			break;
-		if (rd->file_version >= 7 && rd->loaded > REOPEN_BYTES) {
+		if (rd->file_version >= 7 && rd->loaded > rd->reopen_bytes) {
 			ret = reopen(rd, cs);
 			if (ret)
 				goto out;
@@ -548,7 +549,8 @@ static struct tracecmd_input *guarded_open(const char *path, struct es_error *er
 int es_analyze(const char *path, const struct es_options *opts,
 	       struct es_result **result, struct es_error *err)
 {
-	struct reader rd = { .err = err, .path = path };
+	struct reader rd = { .err = err, .path = path, .reopen_bytes = REOPEN_BYTES };
+	const char *reopen_kb = getenv("EXITSTAT_REOPEN_KB");
 	struct es_layout layout;
 	struct es_result *r;
 	struct tep_handle *tep;
@@ -557,6 +559,8 @@ int es_analyze(const char *path, const struct es_options *opts,
 
 	*result = NULL;
 	err->msg[0] = 0;
+	if (reopen_kb && atoi(reopen_kb) > 0)
+		rd.reopen_bytes = (uint64_t)atoi(reopen_kb) << 10;
 	ret = check_header(path, &rd.file_version, &rd.file_size, err);
 	if (ret)
 		return ret;
