@@ -303,11 +303,6 @@ static int read_pages(struct reader *rd)
 		}
 		if (!best)
 			break;
-		if (rd->file_version >= 7 && rd->loaded > rd->reopen_bytes) {
-			ret = reopen(rd, cs);
-			if (ret)
-				goto out;
-		}
 		while (!best->done && best->ts <= limit) {
 			if (best->missed) {
 				es_engine_missed(rd->e, best->cpu, best->ts, best->missed);
@@ -320,6 +315,12 @@ static int read_pages(struct reader *rd)
 			ret = cursor_next_event(rd, best);
 			if (ret)
 				goto out;
+			/* checked per event: one CPU may run to the end alone */
+			if (rd->loaded > rd->reopen_bytes && rd->file_version >= 7) {
+				ret = reopen(rd, cs);
+				if (ret)
+					goto out;
+			}
 		}
 	}
 out:
