@@ -18,7 +18,7 @@ records `trace-cmd record -e kvm` for their whole lifetime and leaves a results 
 (when run as root) and images built on first use; later runs reuse them.
 
 Options:
-  --guests N          guests run at the same time (default 1)
+  --guests N          guests run at the same time (default 1; 0 runs none)
   --guest-arch ARCH   arm (32-bit ARMv7, default) or arm64
   --guest-smp N       vcpus per guest (default 1)
   --guest-mem MB      memory per guest (default 256)
@@ -35,6 +35,9 @@ Options:
                       (/sys/hypervisor/exits, guest-exits; on by default)
   --timeout SECONDS   a guest that has not powered off by then is stopped (default 900)
   --out DIR           results directory (default out/run-DATE-TIME)
+  --host-cmd CMD      command run in the host after the guests, while tracing still runs;
+                      output in host-cmd.log, its failure fails the run (the host has
+                      busybox, trace-cmd, perf and exitlab's host test programs)
   --shell             interactive host shell instead of the study (exitlab-study runs it)
   --build-only        build the images and stop
   --no-install        never run apt-get; fail (exit 2) if packages are missing
@@ -47,13 +50,14 @@ USAGE
 
 usage_error() { printf '%s: %s (see --help)\n' "$PROG" "$1" >&2; exit 2; }
 need_uint() { [[ "$2" =~ ^[1-9][0-9]*$ ]] || usage_error "$1 needs a positive integer, got '$2'"; }
+need_count() { [[ "$2" =~ ^(0|[1-9][0-9]*)$ ]] || usage_error "$1 needs a whole number, got '$2'"; }
 
-guests=1 guest_arch=arm guest_smp=1 guest_mem=256 guest_cmd='' cpu=cortex-a57 smp=2 mem=''
+guests=1 guest_arch=arm guest_smp=1 guest_mem=256 guest_cmd='' host_cmd='' cpu=cortex-a57 smp=2 mem=''
 icount=0 events='' buffer_kb=20000 trace=1 guest_exit_stats=1 timeout=900 out='' shell=0 build_only=0 install=1 verbose=0
 while [ $# -gt 0 ]; do
 	opt=$1
 	case "$opt" in
-	--guests | --guest-arch | --guest-smp | --guest-mem | --guest-cmd | --cpu | --smp | --mem | \
+	--guests | --guest-arch | --guest-smp | --guest-mem | --guest-cmd | --host-cmd | --cpu | --smp | --mem | \
 		--events | --buffer-kb | --timeout | --out)
 		[ $# -ge 2 ] || usage_error "$opt needs a value"
 		val=$2
@@ -62,12 +66,13 @@ while [ $# -gt 0 ]; do
 	*) val=''; shift ;;
 	esac
 	case "$opt" in
-	--guests) need_uint "$opt" "$val"; guests=$val ;;
+	--guests) need_count "$opt" "$val"; guests=$val ;;
 	--guest-arch)
 		case "$val" in arm | arm64) guest_arch=$val ;; *) usage_error "--guest-arch is arm or arm64, not '$val'" ;; esac ;;
 	--guest-smp) need_uint "$opt" "$val"; guest_smp=$val ;;
 	--guest-mem) need_uint "$opt" "$val"; guest_mem=$val ;;
 	--guest-cmd) [ -n "$val" ] || usage_error "--guest-cmd is empty"; guest_cmd=$val ;;
+	--host-cmd) [ -n "$val" ] || usage_error "--host-cmd is empty"; host_cmd=$val ;;
 	--cpu)
 		case "$val" in cortex-a57 | max) cpu=$val ;; *) usage_error "--cpu is cortex-a57 or max, not '$val'" ;; esac ;;
 	--smp) need_uint "$opt" "$val"; smp=$val ;;
@@ -90,6 +95,9 @@ while [ $# -gt 0 ]; do
 	esac
 done
 [ "$guest_smp" -le "$smp" ] || usage_error "--guest-smp $guest_smp exceeds the host's --smp $smp (KVM_CAP_NR_VCPUS)"
+if [ "$guest_arch" = arm ] && [ "$guest_smp" -gt 1 ]; then
+	log "warning: 32-bit guests with more than one vcpu crash intermittently on the emulated host (docs/known-issues.md)"
+fi
 if [ -z "$mem" ]; then
 	mem=$((1024 + guests * (guest_mem + 64)))
 	[ "$mem" -ge 2048 ] || mem=2048
@@ -127,6 +135,7 @@ guest_kernel=$("$ROOT/images/build-kernel.sh" "$guest_kernel_target")
 phase_end guest-kernel
 phase_begin "root filesystems"
 host_base=$("$ROOT/images/build-host-rootfs.sh")
+make -s -C "$ROOT/tests/host" BUILD="$BUILD_DIR/host-tests" || die "building the host test programs failed"
 guest_base=$("$ROOT/images/build-guest-rootfs.sh" "$guest_rootfs_arch")
 phase_end rootfs
 if [ "$build_only" = 1 ]; then
@@ -152,7 +161,8 @@ fi
 work=$out/.boot
 mkdir -p "$work/run/etc/exitlab" "$work/run/usr/bin" "$work/run/guest" "$work/guest-run/etc/exitlab"
 install -m 755 "$ROOT/scripts/host/init" "$work/run/init"
-install -m 755 "$ROOT/scripts/host/exitlab-study" "$work/run/usr/bin/exitlab-study"
+install -m 755 "$ROOT/scripts/host/exitlab-study" "$BUILD_DIR"/host-tests/* "$work/run/usr/bin/"
+[ -z "$host_cmd" ] || printf '%s\n' "$host_cmd" >"$work/run/etc/exitlab/host-cmd"
 cat >"$work/run/etc/exitlab/run.conf" <<EOF
 GUESTS=$guests
 GUEST_ARCH=$guest_arch
@@ -220,7 +230,7 @@ else
 fi
 "$ROOT/scripts/collect-results.sh" --out "$out" --host-image "$host_image" \
 	--host-packages "$(dirname "$host_base")/packages" --outer-cmd "${qemu[*]}" \
-	--guest-cmd "$guest_cmd" --boot-status "$boot_status" \
+	--guest-cmd "$guest_cmd" --host-cmd "$host_cmd" --boot-status "$boot_status" \
 	--phases "$(for k in "${!phase_s[@]}"; do printf '%s=%s ' "$k" "${phase_s[$k]}"; done)" \
 	--settings "guests=$guests guest_arch=$guest_arch guest_smp=$guest_smp guest_mem=$guest_mem cpu=$cpu smp=$smp mem=$mem icount=$icount trace=$trace guest_exit_stats=$guest_exit_stats buffer_kb=$buffer_kb timeout=$timeout events=$events" ||
 	log "ERROR: writing run.json failed"

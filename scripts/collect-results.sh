@@ -13,16 +13,16 @@ usage() {
 	cat <<'USAGE'
 Usage: scripts/collect-results.sh --out DIR [--host-image IMAGE] [--host-packages FILE]
          [--outer-cmd CMD]
-         [--guest-cmd CMD] [--boot-status N] [--phases "k=v ..."] [--settings "k=v ..."]
+         [--guest-cmd CMD] [--host-cmd CMD] [--boot-status N] [--phases "k=v ..."] [--settings "k=v ..."]
 Writes DIR/guestN/kvm-stats.json and DIR/run.json. Needs jq.
 USAGE
 }
 
-out='' host_image='' host_packages='' outer_cmd='' guest_cmd='' boot_status=0 phases='' settings=''
+out='' host_image='' host_packages='' outer_cmd='' guest_cmd='' host_cmd='' boot_status=0 phases='' settings=''
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-h | --help) usage; exit 0 ;;
-	--out | --host-image | --host-packages | --outer-cmd | --guest-cmd | --boot-status | --phases | --settings)
+	--out | --host-image | --host-packages | --outer-cmd | --guest-cmd | --host-cmd | --boot-status | --phases | --settings)
 		[ $# -ge 2 ] || { usage >&2; exit 2; }
 		case "$1" in
 		--out) out=$2 ;;
@@ -30,6 +30,7 @@ while [ $# -gt 0 ]; do
 		--host-packages) host_packages=$2 ;;
 		--outer-cmd) outer_cmd=$2 ;;
 		--guest-cmd) guest_cmd=$2 ;;
+		--host-cmd) host_cmd=$2 ;;
 		--boot-status) boot_status=$2 ;;
 		--phases) phases=$2 ;;
 		--settings) settings=$2 ;;
@@ -96,6 +97,8 @@ jq -n \
 	--arg outer_cmd "$outer_cmd" \
 	--arg inner_qemu "$(printf '%s' "${inner_qemu#qemu-system-arm_}" | sed 's/%3a/:/g')" \
 	--arg guest_cmd "$guest_cmd" \
+	--arg host_cmd "$host_cmd" \
+	--arg host_cmd_status "$(cat "$out/host-cmd.status" 2>/dev/null || true)" \
 	--argjson boot_status "$boot_status" \
 	--arg host_status "$(cat "$out/host-status" 2>/dev/null || echo missing)" \
 	--argjson settings "$(kv_json "$settings")" \
@@ -107,7 +110,9 @@ jq -n \
 	                patches: ($patches | split(" "))},
 	  qemu: {outer_version: $outer_version, outer_cmdline: $outer_cmd,
 	         inner_version: $inner_qemu},
-	  settings: ($settings + {guest_cmd: (if $guest_cmd == "" then null else $guest_cmd end)}),
+	  settings: ($settings + {guest_cmd: (if $guest_cmd == "" then null else $guest_cmd end),
+	                          host_cmd: (if $host_cmd == "" then null else $host_cmd end)}),
+	  host_cmd_status: ($host_cmd_status | tonumber? // null),
 	  phases_seconds: $phases, host_phases_uptime: $host_phases,
 	  boot_status: $boot_status, host_status: $host_status,
 	  guests: $guests}' >"$out/run.json"

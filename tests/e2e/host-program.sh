@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Run one of exitlab's host test programs (tests/host/) inside the emulated KVM host with
+# `run-host.sh --guests 0 --host-cmd`, print its output, and pass when it passed.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+if [ $# -lt 1 ] || [ "$1" = -h ] || [ "$1" = --help ]; then
+	echo "Usage: tests/e2e/host-program.sh PROGRAM [ARGS...]   (PROGRAM from tests/host/)"
+	exit 2
+fi
+out=$ROOT/build/test-runs/host-$1
+rm -rf "$out"
+status=0
+"$ROOT/run-host.sh" --out "$out" --guests 0 --host-cmd "$*" || status=$?
+cat "$out/host-cmd.log" 2>/dev/null || echo "no host-cmd.log in $out"
+echo "run-host.sh exited with status $status"
+[ "$status" = 0 ] && [ "$(cat "$out/host-cmd.status" 2>/dev/null)" = 0 ]

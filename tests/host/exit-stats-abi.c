@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * exit-stats-abi: a KVM selftest-style check, run inside the emulated KVM host, of the guest
+ * exit-statistics hypercalls of kernel-patches/6.1/0003 (EXIT_STATS_VM 0x86000028 and
+ * EXIT_STATS_VCPU 0x86000029). It builds a bare one-vcpu VM whose code is `hvc #0` followed
+ * by a store to an unmapped address (an MMIO exit back to us), sets w0-w2, runs it and reads
+ * w0-w3 back: every documented return code, for AArch64 and AArch32 callers alike.
+ *
+ * Usage: exit-stats-abi [--param PATH]   (PATH: the kvm.guest_exit_stats parameter file)
+ * Ends with "N passed, N failed"; exit 0 when nothing failed, 1 otherwise, 77 without /dev/kvm.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <linux/kvm.h>
+
+#define PROG "exit-stats-abi"
+#define GUEST_MEM_BASE 0x10000000ULL
+#define GUEST_MEM_SIZE 0x10000ULL
+#define MMIO_ADDR 0x20000000ULL
+
+#define FEATURES 0x86000000U
+#define STATS_VM 0x86000028U
+#define STATS_VCPU 0x86000029U
+#define CLASS_ALL 0xffffffffU
+#define EC_HVC32 0x12U
+#define EC_SVC64 0x15U
+#define EC_HVC64 0x16U
+#define EC_DABT_LOW 0x24U
+#define STAT_COUNT 0U
+#define STAT_TIME_NS 1U
+#define STAT_TIME_TICKS 2U
+#define RET_SUCCESS 0
+#define RET_NOT_SUPPORTED (-1)
+#define RET_INVALID_PARAMETER (-3)
+#define RET_CLASS_UNDEFINED (-10)
+#define RET_CLASS_NEVER_TAKEN (-11)
+
+static int passed, failed;
+
+static void check(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void check(int ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s ", ok ? "PASS" : "FAIL");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	if (ok)
+		passed++;
+	else
+		failed++;
+}
+
+struct vm {
+	const char *mode;
+	int kvm, vm, vcpu;
+	struct kvm_run *run;
+	int aarch32;
+};
+
+static int die_errno(const char *what)
+{
+	fprintf(stderr, "%s: %s: %s\n", PROG, what, strerror(errno));
+	exit(1);
+}
+
+static uint64_t core_reg_id(size_t offset)
+{
+	return KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | (offset / sizeof(uint32_t));
+}
+
+static void set_reg(struct vm *v, uint64_t id, uint64_t value)
+{
+	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)&value };
+
+	if (ioctl(v->vcpu, KVM_SET_ONE_REG, &reg) < 0)
+		die_errno("KVM_SET_ONE_REG");
+}
+
+static uint64_t get_reg(struct vm *v, uint64_t id)
+{
+	uint64_t value = 0;
+	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)&value };
+
+	if (ioctl(v->vcpu, KVM_GET_ONE_REG, &reg) < 0)
+		die_errno("KVM_GET_ONE_REG");
+	return value;
+}
+
+#define XREG(n) core_reg_id(offsetof(struct kvm_regs, regs.regs[n]))
+#define PC_REG core_reg_id(offsetof(struct kvm_regs, regs.pc))
+
+static void vm_create(struct vm *v, const char *mode, int aarch32)
+{
+	/*
+	 * hvc #0; str x0, [x4]; b .-8 (A32: r0, r4): each KVM_RUN completes the previous MMIO
+	 * store, branches back, makes one hypercall and exits to us on the store.
+	 */
+	static const uint32_t code64[] = { 0xd4000002, 0xf9000080, 0x17fffffe };
+	static const uint32_t code32[] = { 0xe1400070, 0xe5840000, 0xeafffffc };
+	struct kvm_userspace_memory_region region;
+	struct kvm_vcpu_init init;
+	void *mem;
+	int run_size;
+
+	memset(v, 0, sizeof(*v));
+	v->mode = mode;
+	v->aarch32 = aarch32;
+	v->kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (v->kvm < 0) {
+		printf("SKIP %s: /dev/kvm: %s\n", PROG, strerror(errno));
+		exit(77);
+	}
+	v->vm = ioctl(v->kvm, KVM_CREATE_VM, 0);
+	if (v->vm < 0)
+		die_errno("KVM_CREATE_VM");
+	mem = mmap(NULL, GUEST_MEM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (mem == MAP_FAILED)
+		die_errno("mmap guest memory");
+	memcpy(mem, aarch32 ? code32 : code64, sizeof(code64));
+	region = (struct kvm_userspace_memory_region){
+		.slot = 0, .guest_phys_addr = GUEST_MEM_BASE,
+		.memory_size = GUEST_MEM_SIZE, .userspace_addr = (uintptr_t)mem,
+	};
+	if (ioctl(v->vm, KVM_SET_USER_MEMORY_REGION, &region) < 0)
+		die_errno("KVM_SET_USER_MEMORY_REGION");
+	v->vcpu = ioctl(v->vm, KVM_CREATE_VCPU, 0);
+	if (v->vcpu < 0)
+		die_errno("KVM_CREATE_VCPU");
+	if (ioctl(v->vm, KVM_ARM_PREFERRED_TARGET, &init) < 0)
+		die_errno("KVM_ARM_PREFERRED_TARGET");
+	init.features[0] |= 1U << KVM_ARM_VCPU_PSCI_0_2;
+	if (aarch32)
+		init.features[0] |= 1U << KVM_ARM_VCPU_EL1_32BIT;
+	if (ioctl(v->vcpu, KVM_ARM_VCPU_INIT, &init) < 0)
+		die_errno("KVM_ARM_VCPU_INIT");
+	set_reg(v, PC_REG, GUEST_MEM_BASE);
+	run_size = ioctl(v->kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (run_size < 0)
+		die_errno("KVM_GET_VCPU_MMAP_SIZE");
+	v->run = mmap(NULL, (size_t)run_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->vcpu, 0);
+	if (v->run == MAP_FAILED)
+		die_errno("mmap kvm_run");
+}
+
+struct answer {
+	int32_t status;
+	uint64_t value;
+	uint32_t w3;
+};
+
+/* One hypercall from the guest: w0-w2 in, w0-w3 out. */
+static struct answer hvc(struct vm *v, uint32_t func, uint32_t a1, uint32_t a2)
+{
+	struct answer a;
+
+	set_reg(v, XREG(0), func);
+	set_reg(v, XREG(1), a1);
+	set_reg(v, XREG(2), a2);
+	set_reg(v, XREG(3), 0xdeadbeef);
+	set_reg(v, XREG(4), MMIO_ADDR);
+	if (ioctl(v->vcpu, KVM_RUN, 0) < 0)
+		die_errno("KVM_RUN");
+	if (v->run->exit_reason != KVM_EXIT_MMIO || v->run->mmio.phys_addr != MMIO_ADDR) {
+		fprintf(stderr, "%s: %s: unexpected exit reason %u\n", PROG, v->mode,
+			v->run->exit_reason);
+		exit(1);
+	}
+	a.status = (int32_t)(uint32_t)get_reg(v, XREG(0));
+	a.value = (uint32_t)get_reg(v, XREG(1)) | (uint64_t)(uint32_t)get_reg(v, XREG(2)) << 32;
+	a.w3 = (uint32_t)get_reg(v, XREG(3));
+	return a;
+}
+
+static int write_param(const char *path, const char *value)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f || fputs(value, f) < 0 || fclose(f) != 0) {
+		fprintf(stderr, "%s: %s: %s\n", PROG, path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void test_caller(const char *mode, int aarch32, const char *param)
+{
+	uint32_t hvc_class = aarch32 ? EC_HVC32 : EC_HVC64;
+	struct answer a, b, t, n;
+	struct vm v;
+	int i;
+
+	vm_create(&v, mode, aarch32);
+
+	a = hvc(&v, FEATURES, 0, 0);
+	check((a.value & 0x300) == 0x300, "%s: KVM features bitmap advertises functions 40 and 41 (w1 0x%08x)",
+	      mode, (uint32_t)a.value);
+
+	/* In a bare VM every HVC is ours: the class count is exact. The features call above
+	 * was the first; this one is the second and counts itself. */
+	a = hvc(&v, STATS_VCPU, hvc_class, STAT_COUNT);
+	check(a.status == RET_SUCCESS && a.value == 2,
+	      "%s: vcpu %s count is 2 after two HVCs, the reading one included (status %d, value %llu)",
+	      mode, aarch32 ? "HVC32" : "HVC64", a.status, (unsigned long long)a.value);
+	for (i = 0; i < 10; i++)
+		hvc(&v, STATS_VM, hvc_class, STAT_COUNT);
+	a = hvc(&v, STATS_VM, hvc_class, STAT_COUNT);
+	check(a.status == RET_SUCCESS && a.value == 13, "%s: VM %s count is 13 after 13 HVCs (value %llu)",
+	      mode, aarch32 ? "HVC32" : "HVC64", (unsigned long long)a.value);
+	/* One MMIO store per earlier run; this run's store comes after its hypercall. */
+	b = hvc(&v, STATS_VM, EC_DABT_LOW, STAT_COUNT);
+	check(b.status == RET_SUCCESS && b.value == 13,
+	      "%s: DABT_LOW count is 13, one MMIO store per earlier run (value %llu)", mode,
+	      (unsigned long long)b.value);
+	a = hvc(&v, STATS_VM, CLASS_ALL, STAT_COUNT);
+	b = hvc(&v, STATS_VCPU, CLASS_ALL, STAT_COUNT);
+	/* Between the two: this store and the next hypercall, and any host interrupts. */
+	check(a.status == RET_SUCCESS && b.status == RET_SUCCESS && a.value >= 28 &&
+	      b.value >= a.value + 2,
+	      "%s: all-class totals of VM and vcpu agree (%llu then %llu)", mode,
+	      (unsigned long long)a.value, (unsigned long long)b.value);
+	check(a.w3 == 0, "%s: w3 is cleared (0x%08x)", mode, a.w3);
+
+	t = hvc(&v, STATS_VM, CLASS_ALL, STAT_TIME_TICKS);
+	n = hvc(&v, STATS_VM, CLASS_ALL, STAT_TIME_NS);
+	check(t.status == RET_SUCCESS && t.value > 0 && n.status == RET_SUCCESS && n.value > 0,
+	      "%s: host time in ticks (%llu) and ns (%llu) are non-zero", mode,
+	      (unsigned long long)t.value, (unsigned long long)n.value);
+
+	a = hvc(&v, STATS_VM, 0x02, STAT_COUNT);
+	check(a.status == RET_CLASS_UNDEFINED && a.value == 0,
+	      "%s: class 0x02 (not defined by the architecture) -> %d", mode, a.status);
+	a = hvc(&v, STATS_VM, 0x43, STAT_COUNT);
+	check(a.status == RET_CLASS_UNDEFINED, "%s: class 0x43 (beyond the last) -> %d", mode, a.status);
+	a = hvc(&v, STATS_VCPU, EC_SVC64, STAT_COUNT);
+	check(a.status == RET_CLASS_NEVER_TAKEN,
+	      "%s: class SVC64 (defined, never reaches the hypervisor) -> %d", mode, a.status);
+	a = hvc(&v, STATS_VM, CLASS_ALL, 3);
+	check(a.status == RET_INVALID_PARAMETER, "%s: statistic 3 -> %d", mode, a.status);
+
+	if (write_param(param, "0") == 0) {
+		a = hvc(&v, STATS_VM, CLASS_ALL, STAT_COUNT);
+		check(a.status == RET_NOT_SUPPORTED && a.value == 0,
+		      "%s: with kvm.guest_exit_stats=0 the call returns NOT_SUPPORTED (%d)", mode, a.status);
+		a = hvc(&v, FEATURES, 0, 0);
+		check((a.value & 0x300) == 0, "%s: ... and the features bitmap hides it (w1 0x%08x)",
+		      mode, (uint32_t)a.value);
+		write_param(param, "1");
+	} else {
+		check(0, "%s: could not switch %s", mode, param);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	const char *param = "/sys/module/kvm/parameters/guest_exit_stats";
+
+	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		printf("Usage: %s [--param PATH]\n"
+		       "Checks the KVM exit-statistics hypercalls from a bare AArch64 and AArch32 vcpu.\n",
+		       PROG);
+		return 0;
+	}
+	if (argc == 3 && !strcmp(argv[1], "--param")) {
+		param = argv[2];
+	} else if (argc != 1) {
+		fprintf(stderr, "%s: usage: %s [--param PATH]\n", PROG, PROG);
+		return 2;
+	}
+	if (write_param(param, "1") < 0)
+		return 1;
+	test_caller("aarch64", 0, param);
+	test_caller("aarch32", 1, param);
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
