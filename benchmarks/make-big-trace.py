@@ -20,33 +20,9 @@ import struct
 import sys
 
 
-def last_ts(page, order):
-    """Timestamp of the last event of a ring-buffer page."""
-    ts = struct.unpack_from(order + "Q", page, 0)[0]
-    end = 16 + (struct.unpack_from(order + "Q", page, 8)[0] & ((1 << 27) - 1))
-    pos = 16
-    while pos + 4 <= min(end, len(page)):
-        hdr = struct.unpack_from(order + "I", page, pos)[0]
-        type_len, delta = hdr & 0x1F, hdr >> 5
-        body = pos + 4
-        if type_len == 29:
-            if not delta:
-                break
-            pos = body + struct.unpack_from(order + "I", page, body)[0]
-            continue
-        if type_len in (30, 31):
-            ext = (struct.unpack_from(order + "I", page, body)[0] << 27) + delta
-            ts = ext if type_len == 31 else ts + ext
-            pos = body + 4
-            continue
-        if type_len == 0:
-            length = struct.unpack_from(order + "I", page, body)[0] - 4
-            body += 4
-        else:
-            length = type_len * 4
-        ts += delta
-        pos = body + ((length + 3) & ~3)
-    return ts
+# The page walker is shared with the other trace rewriting helper.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools", "exitstat"))
+from ftrace_page import last_ts  # noqa: E402
 
 
 def main():

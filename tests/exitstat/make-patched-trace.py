@@ -18,6 +18,7 @@ headers; 'trace-cmd report' reads the result.
 INPUT must be uncompressed version 6 (trace-cmd convert --file-version 6
 --compression none). Prints "exits=N dropped=D" for the caller's checks.
 """
+import os
 import struct
 import sys
 
@@ -31,33 +32,9 @@ PATCHED_EXIT_FIELDS = (
 )
 
 
-def walk_page(page, order):
-    """Yield (ts, data) for each event of a ring-buffer page."""
-    ts = struct.unpack_from(order + "Q", page, 0)[0]
-    commit = struct.unpack_from(order + "Q", page, 8)[0] & ((1 << 27) - 1)
-    pos, end = 16, 16 + commit
-    while pos + 4 <= end:
-        hdr = struct.unpack_from(order + "I", page, pos)[0]
-        type_len, delta = hdr & 0x1F, hdr >> 5
-        body = pos + 4
-        if type_len == 29:
-            if delta == 0:
-                return
-            pos = body + struct.unpack_from(order + "I", page, body)[0]
-            continue
-        if type_len in (30, 31):
-            ext = (struct.unpack_from(order + "I", page, body)[0] << 27) + delta
-            ts = ext if type_len == 31 else ts + ext
-            pos = body + 4
-            continue
-        if type_len == 0:
-            length = struct.unpack_from(order + "I", page, body)[0] - 4
-            body += 4
-        else:
-            length = type_len * 4
-        ts += delta
-        yield ts, bytes(page[body:body + length])
-        pos = body + ((length + 3) & ~3)
+# The page walker is shared with the other trace rewriting helper.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools", "exitstat"))
+from ftrace_page import walk_page  # noqa: E402
 
 
 class PageWriter:
