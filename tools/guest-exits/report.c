@@ -348,6 +348,19 @@ static void json_run_entry(FILE *out, const struct ex_delta *r, const struct ex_
 	fputc('}', out);
 }
 
+/* One class of a --run result: the N-th element of a JSON array. */
+static void json_run_class(FILE *out, size_t n, const char *name, int id, const struct ex_delta *r,
+			   const struct ex_delta *o, const struct ex_delta *c)
+{
+	fprintf(out, "%s{\"name\":", n ? "," : "");
+	json_str(out, name);
+	fputs(",\"id\":", out);
+	json_id(out, id);
+	fputc(',', out);
+	json_run_entry(out, r, o, c);
+	fputc('}', out);
+}
+
 static void text_run_row(FILE *out, const char *name, int id, const struct ex_delta *r,
 			 const struct ex_delta *o, const struct ex_delta *c)
 {
@@ -388,13 +401,8 @@ void report_run(FILE *out, bool json, const struct ex_layout *l,
 
 			if (!changed(&R->cls[c]) && !changed(&O->cls[c]))
 				continue;
-			fprintf(out, "%s{\"name\":", n++ ? "," : "");
-			json_str(out, l->cls[c].name);
-			fputs(",\"id\":", out);
-			json_id(out, l->cls[c].id);
-			fputc(',', out);
-			json_run_entry(out, &R->cls[c], &O->cls[c], &C->cls[c]);
-			fputc('}', out);
+			json_run_class(out, n++, l->cls[c].name, l->cls[c].id,
+				       &R->cls[c], &O->cls[c], &C->cls[c]);
 		}
 		fputs("],\"cpus\":[", out);
 		for (size_t i = 0; i < l->ncpu; i++) {
@@ -406,13 +414,8 @@ void report_run(FILE *out, bool json, const struct ex_layout *l,
 
 				if (!l->cpu_has[k] || (!changed(&R->cpu_cls[k]) && !changed(&O->cpu_cls[k])))
 					continue;
-				fprintf(out, "%s{\"name\":", n++ ? "," : "");
-				json_str(out, l->cls[c].name);
-				fputs(",\"id\":", out);
-				json_id(out, l->cls[c].id);
-				fputc(',', out);
-				json_run_entry(out, &R->cpu_cls[k], &O->cpu_cls[k], &C->cpu_cls[k]);
-				fputc('}', out);
+				json_run_class(out, n++, l->cls[c].name, l->cls[c].id,
+					       &R->cpu_cls[k], &O->cpu_cls[k], &C->cpu_cls[k]);
 			}
 			fputs("]}", out);
 		}
