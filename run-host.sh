@@ -122,6 +122,21 @@ if ! missing=$("$ROOT/images/install-deps.sh" --check); then
 fi
 phase_end deps
 
+# --- results directory (checked before any build: a bad --out fails at once) -------------
+if [ "$build_only" = 0 ]; then
+	[ -n "$out" ] || out=$ROOT/out/run-$(date +%Y%m%d-%H%M%S)
+	if [ -e "$out" ] && [ -n "$(ls -A "$out" 2>/dev/null)" ]; then
+		die "results directory $out exists and is not empty: choose another --out"
+	fi
+	mkdir -p "$out" || die "cannot create results directory $out"
+	out=$(cd "$out" && pwd)
+	disk_mb=$((1024 + guests * 256 + smp * buffer_kb * 2 / 1024))
+	avail_mb=$(df -Pm "$out" | awk 'NR == 2 { print $4 }')
+	if [ "$avail_mb" -lt $((disk_mb * 2)) ]; then
+		die "not enough space for results in $out: need $((disk_mb * 2)) MiB free, have $avail_mb MiB"
+	fi
+fi
+
 # --- images --------------------------------------------------------------------------------
 case "$guest_arch" in
 arm) guest_kernel_target=guest-armhf guest_rootfs_arch=armhf ;;
@@ -142,19 +157,6 @@ if [ "$build_only" = 1 ]; then
 	printf 'host kernel:  %s\nguest kernel: %s\nhost rootfs:  %s\nguest rootfs: %s\n' \
 		"$host_image" "$guest_kernel" "$host_base" "$guest_base"
 	exit 0
-fi
-
-# --- results directory ---------------------------------------------------------------------
-[ -n "$out" ] || out=$ROOT/out/run-$(date +%Y%m%d-%H%M%S)
-if [ -e "$out" ] && [ -n "$(ls -A "$out" 2>/dev/null)" ]; then
-	die "results directory $out exists and is not empty: choose another --out"
-fi
-mkdir -p "$out" || die "cannot create results directory $out"
-out=$(cd "$out" && pwd)
-disk_mb=$((1024 + guests * 256 + smp * buffer_kb * 2 / 1024))
-avail_mb=$(df -Pm "$out" | awk 'NR == 2 { print $4 }')
-if [ "$avail_mb" -lt $((disk_mb * 2)) ]; then
-	die "not enough space for results in $out: need $((disk_mb * 2)) MiB free, have $avail_mb MiB"
 fi
 
 # --- the run's own initramfs part: scripts, settings, guest images -------------------------
