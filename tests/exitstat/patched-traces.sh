@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# exitstat on real traces of the patched kernel (tests/traces/*.dat): per VM and vcpu exits,
+# per-class counts and exits lost (gaps in exit_count) must equal what awk derives from
+# `trace-cmd report -N` text of the same file, computed here at test time.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+exitstat=${EXITSTAT:-$ROOT/build/exitstat/exitstat}
+[ -x "$exitstat" ] || { echo "exitstat not built: run make"; exit 1; }
+command -v jq >/dev/null || { echo "SKIP: jq not installed"; exit 77; }
+passed=0 failed=0
+check() {
+	local what=$1
+	shift
+	if "$@"; then echo "PASS $what"; passed=$((passed + 1)); else echo "FAIL $what"; failed=$((failed + 1)); fi
+}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+for trace in "$ROOT"/tests/traces/*.dat; do
+	name=$(basename "$trace")
+	trace-cmd report -N -i "$trace" 2>/dev/null >"$tmp/text"
+	# Expected, from text: "VM VCPU RECORDS LOST" per vcpu and "CLASS COUNT" per class.
+	awk '/ kvm_exit: / {
+		match($0, /VM: -?[0-9]+, VCPU: [0-9]+, EXIT: [0-9]+/)
+		split(substr($0, RSTART, RLENGTH), f, /[:,] */)
+		k = f[2] " " f[4]; n = f[6] + 0
+		if (k in last && n > last[k] + 1) lost[k] += n - last[k] - 1
+		last[k] = n; recs[k]++
+	}
+	END { for (k in recs) printf "%s %d %d\n", k, recs[k], lost[k] + 0 }' "$tmp/text" | sort >"$tmp/want-vcpus"
+	awk '/ kvm_exit: / {
+		if ($0 ~ /kvm_exit: +TRAP:/) {
+			match($0, /HSR_EC: 0x[0-9a-f]+/); e = tolower(substr($0, RSTART + 10, RLENGTH - 10))
+			sub(/^0+/, "", e); c = "TRAP " e
+		}
+		else { match($0, /kvm_exit: +[A-Z_]+/); c = substr($0, RSTART, RLENGTH); sub(/kvm_exit: +/, "", c) }
+		n[c]++
+	}
+	END { for (c in n) printf "%s %d\n", c, n[c] }' "$tmp/text" | sort >"$tmp/want-classes"
+
+	"$exitstat" summary --json "$trace" >"$tmp/summary.json"
+	"$exitstat" lost --json "$trace" >"$tmp/lost.json"
+	jq -r --slurpfile l "$tmp/lost.json" '.vcpus[] as $v
+		| ($l[0].vcpus[] | select(.guest == $v.guest and .vcpu == $v.vcpu) | .exits_lost) as $lost
+		| "\($v.guest) \($v.vcpu) \($v.exits) \($lost)"' "$tmp/summary.json" | sort >"$tmp/got-vcpus"
+	jq -r '.classes[] | select(.class != "ALL") | if .ret == "TRAP" then "TRAP \(.esr_ec | ltrimstr("0x") | ltrimstr("0"))" else .ret end + " \(.exits)"' \
+		"$tmp/summary.json" | sort >"$tmp/got-classes"
+	sort -o "$tmp/got-classes" "$tmp/got-classes"
+
+	check "$name: per VM/vcpu exits and exits lost ($(paste -sd';' "$tmp/want-vcpus"))" \
+		cmp -s "$tmp/want-vcpus" "$tmp/got-vcpus"
+	cmp -s "$tmp/want-vcpus" "$tmp/got-vcpus" || diff "$tmp/want-vcpus" "$tmp/got-vcpus" || true
+	check "$name: per-class counts ($(wc -l <"$tmp/want-classes") classes)" cmp -s "$tmp/want-classes" "$tmp/got-classes"
+	cmp -s "$tmp/want-classes" "$tmp/got-classes" || diff "$tmp/want-classes" "$tmp/got-classes" || true
+	check "$name: exitstat says the kernel layout is patched" \
+		jq -e '.trace["kernel layout"] | startswith("patched")' "$tmp/summary.json" >/dev/null
+done
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
