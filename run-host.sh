@@ -22,6 +22,8 @@ Options:
   --guest-arch ARCH   arm (32-bit ARMv7, default) or arm64
   --guest-smp N       vcpus per guest (default 1)
   --guest-mem MB      memory per guest (default 256)
+  --guest-kernel FILE boot the guests with this kernel image (zImage for arm, Image for
+                      arm64) instead of the one built from kernel-patches/6.1
   --guest-cmd CMD     command each guest runs after boot (default: a small workload);
                       its output is in guestN/console.log
   --cpu MODEL         host CPU: cortex-a57 (nVHE, default) or max (VHE)
@@ -52,12 +54,13 @@ usage_error() { printf '%s: %s (see --help)\n' "$PROG" "$1" >&2; exit 2; }
 need_uint() { [[ "$2" =~ ^[1-9][0-9]*$ ]] || usage_error "$1 needs a positive integer, got '$2'"; }
 need_count() { [[ "$2" =~ ^(0|[1-9][0-9]*)$ ]] || usage_error "$1 needs a whole number, got '$2'"; }
 
-guests=1 guest_arch=arm guest_smp=1 guest_mem=256 guest_cmd='' host_cmd='' cpu=cortex-a57 smp=2 mem=''
+guests=1 guest_arch=arm guest_smp=1 guest_mem=256 guest_cmd='' host_cmd='' guest_kernel='' cpu=cortex-a57 smp=2 mem=''
 icount=0 events='' buffer_kb=20000 trace=1 guest_exit_stats=1 timeout=900 out='' shell=0 build_only=0 install=1 verbose=0
 while [ $# -gt 0 ]; do
 	opt=$1
 	case "$opt" in
-	--guests | --guest-arch | --guest-smp | --guest-mem | --guest-cmd | --host-cmd | --cpu | --smp | --mem | \
+	--guests | --guest-arch | --guest-smp | --guest-mem | --guest-cmd | --host-cmd | --guest-kernel | \
+		--cpu | --smp | --mem | \
 		--events | --buffer-kb | --timeout | --out)
 		[ $# -ge 2 ] || usage_error "$opt needs a value"
 		val=$2
@@ -73,6 +76,9 @@ while [ $# -gt 0 ]; do
 	--guest-mem) need_uint "$opt" "$val"; guest_mem=$val ;;
 	--guest-cmd) [ -n "$val" ] || usage_error "--guest-cmd is empty"; guest_cmd=$val ;;
 	--host-cmd) [ -n "$val" ] || usage_error "--host-cmd is empty"; host_cmd=$val ;;
+	--guest-kernel)
+		if [ ! -f "$val" ] || [ ! -r "$val" ]; then usage_error "--guest-kernel: cannot read '$val'"; fi
+		guest_kernel=$(cd "$(dirname "$val")" && pwd)/$(basename "$val") ;;
 	--cpu)
 		case "$val" in cortex-a57 | max) cpu=$val ;; *) usage_error "--cpu is cortex-a57 or max, not '$val'" ;; esac ;;
 	--smp) need_uint "$opt" "$val"; smp=$val ;;
@@ -145,8 +151,12 @@ esac
 phase_begin "host kernel (arm64, patched)"
 host_image=$("$ROOT/images/build-kernel.sh" host-arm64)
 phase_end host-kernel
-phase_begin "guest kernel ($guest_kernel_target)"
-guest_kernel=$("$ROOT/images/build-kernel.sh" "$guest_kernel_target")
+if [ -z "$guest_kernel" ]; then
+	phase_begin "guest kernel ($guest_kernel_target)"
+	guest_kernel=$("$ROOT/images/build-kernel.sh" "$guest_kernel_target")
+else
+	phase_begin "guest kernel: $guest_kernel (given)"
+fi
 phase_end guest-kernel
 phase_begin "root filesystems"
 host_base=$("$ROOT/images/build-host-rootfs.sh")
@@ -234,7 +244,7 @@ fi
 	--host-packages "$(dirname "$host_base")/packages" --outer-cmd "${qemu[*]}" \
 	--guest-cmd "$guest_cmd" --host-cmd "$host_cmd" --boot-status "$boot_status" \
 	--phases "$(for k in "${!phase_s[@]}"; do printf '%s=%s ' "$k" "${phase_s[$k]}"; done)" \
-	--settings "guests=$guests guest_arch=$guest_arch guest_smp=$guest_smp guest_mem=$guest_mem cpu=$cpu smp=$smp mem=$mem icount=$icount trace=$trace guest_exit_stats=$guest_exit_stats buffer_kb=$buffer_kb timeout=$timeout events=$events" ||
+	--settings "guests=$guests guest_arch=$guest_arch guest_smp=$guest_smp guest_mem=$guest_mem cpu=$cpu smp=$smp mem=$mem icount=$icount guest_kernel=${guest_kernel// /%20} trace=$trace guest_exit_stats=$guest_exit_stats buffer_kb=$buffer_kb timeout=$timeout events=$events" ||
 	log "ERROR: writing run.json failed"
 rm -rf "$work"
 
