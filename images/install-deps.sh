@@ -83,6 +83,9 @@ done
 
 if [ "${#missing[@]}" -gt 0 ]; then
 	echo "install-deps.sh: installing ${missing[*]}"
-	apt-get install -y -q --no-install-recommends "${missing[@]}"
+	# One retry: a mirror caught mid-sync fails a download now and then.
+	apt-get install -y -q --no-install-recommends "${missing[@]}" ||
+		{ sleep 10; apt-get install -y -q --no-install-recommends "${missing[@]}"; } ||
+		{ echo "install-deps.sh: apt-get install failed twice for: ${missing[*]}" >&2; exit 1; }
 fi
 echo "install-deps.sh: all build dependencies present"
