@@ -16,7 +16,7 @@ USAGE
 }
 
 PACKAGES=(
-	make gcc libc6-dev bc bison flex cpio xz-utils zstd gzip perl python3 jq file
+	make gcc libc6-dev bc bison flex cpio xz-utils zstd gzip perl python3 jq file bsdextrautils
 	linux-source-6.1
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 	gcc-arm-linux-gnueabihf libc6-dev-armhf-cross
