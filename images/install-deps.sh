@@ -22,7 +22,7 @@ PACKAGES=(
 	gcc-arm-linux-gnueabihf libc6-dev-armhf-cross
 	qemu-system-arm
 	trace-cmd libtracecmd-dev libtracefs-dev libtraceevent-dev pkg-config
-	shellcheck clang gnuplot-nox
+	shellcheck clang libclang-rt-14-dev gnuplot-nox
 )
 # EXITLAB_EXTRA_PACKAGES: more packages to require (the tests use it to fake a missing one).
 read -r -a extra <<<"${EXITLAB_EXTRA_PACKAGES:-}"
