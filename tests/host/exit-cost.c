@@ -10,54 +10,21 @@
  *
  * Usage: exit-cost [-n ITERATIONS] [--json]
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <time.h>
-#include <unistd.h>
-#include <linux/kvm.h>
+
+#include "bare-vcpu.h"
 
 #define PROG "exit-cost"
-#define MEM_BASE 0x10000000ULL
-#define MEM_SIZE 0x10000ULL
-#define MMIO_ADDR 0x20000000ULL
-#define PSCI_VERSION_FN 0x84000000U
-
-struct vcpu {
-	int kvm, vm, fd;
-	struct kvm_run *run;
-};
-
-static void die(const char *what)
-{
-	fprintf(stderr, "%s: %s: %s\n", PROG, what, strerror(errno));
-	exit(1);
-}
-
-static uint64_t reg_id(size_t offset)
-{
-	return KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | (offset / sizeof(uint32_t));
-}
-
-static void set_reg(struct vcpu *v, size_t offset, uint64_t value)
-{
-	struct kvm_one_reg reg = { .id = reg_id(offset), .addr = (uintptr_t)&value };
-
-	if (ioctl(v->fd, KVM_SET_ONE_REG, &reg) < 0)
-		die("KVM_SET_ONE_REG");
-}
 
 /*
- * The guest: x5 hypercalls in a loop, then a store to MMIO_ADDR (one exit to us), forever.
+ * The guest: x5 hypercalls in a loop, then a store to BARE_MMIO_ADDR (one exit to us), forever.
  * With x5 = 0 every iteration is just the store: MMIO exits only.
  */
-static void vcpu_create(struct vcpu *v, int aarch32, uint64_t hvc_per_store)
+static void vcpu_create(struct bare_vcpu *v, int aarch32, uint64_t hvc_per_store)
 {
 	/* AArch64: mov x6,x5; cbz x6,3f; 2: mov w0,#PSCI_VERSION; hvc #0; subs x6,x6,#1; b.ne 2b;
 	 * 3: str x0,[x4]; b 1b(start) */
@@ -83,68 +50,13 @@ static void vcpu_create(struct vcpu *v, int aarch32, uint64_t hvc_per_store)
 		0xe5840000, /* str r0, [r4] */
 		0xeafffff6, /* b start */
 	};
-	struct kvm_userspace_memory_region region;
-	struct kvm_vcpu_init init;
-	void *mem;
-	int size;
 
-	v->kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (v->kvm < 0) {
-		printf("SKIP %s: /dev/kvm: %s\n", PROG, strerror(errno));
-		exit(77);
-	}
-	v->vm = ioctl(v->kvm, KVM_CREATE_VM, 0);
-	if (v->vm < 0)
-		die("KVM_CREATE_VM");
-	mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (mem == MAP_FAILED)
-		die("mmap");
 	if (aarch32)
-		memcpy(mem, code32, sizeof(code32));
+		bare_vcpu_create(v, PROG, code32, sizeof(code32) / sizeof(code32[0]), 1);
 	else
-		memcpy(mem, code64, sizeof(code64));
-	region = (struct kvm_userspace_memory_region){
-		.guest_phys_addr = MEM_BASE, .memory_size = MEM_SIZE, .userspace_addr = (uintptr_t)mem,
-	};
-	if (ioctl(v->vm, KVM_SET_USER_MEMORY_REGION, &region) < 0)
-		die("KVM_SET_USER_MEMORY_REGION");
-	v->fd = ioctl(v->vm, KVM_CREATE_VCPU, 0);
-	if (v->fd < 0)
-		die("KVM_CREATE_VCPU");
-	if (ioctl(v->vm, KVM_ARM_PREFERRED_TARGET, &init) < 0)
-		die("KVM_ARM_PREFERRED_TARGET");
-	init.features[0] |= 1U << KVM_ARM_VCPU_PSCI_0_2;
-	if (aarch32)
-		init.features[0] |= 1U << KVM_ARM_VCPU_EL1_32BIT;
-	if (ioctl(v->fd, KVM_ARM_VCPU_INIT, &init) < 0)
-		die("KVM_ARM_VCPU_INIT");
-	set_reg(v, offsetof(struct kvm_regs, regs.pc), MEM_BASE);
-	set_reg(v, offsetof(struct kvm_regs, regs.regs[4]), MMIO_ADDR);
-	set_reg(v, offsetof(struct kvm_regs, regs.regs[5]), hvc_per_store);
-	size = ioctl(v->kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
-	if (size < 0)
-		die("KVM_GET_VCPU_MMAP_SIZE");
-	v->run = mmap(NULL, (size_t)size, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0);
-	if (v->run == MAP_FAILED)
-		die("mmap kvm_run");
-}
-
-static void vcpu_destroy(struct vcpu *v)
-{
-	close(v->fd);
-	close(v->vm);
-	close(v->kvm);
-}
-
-/* One KVM_RUN until the MMIO store; anything else is a failure of the benchmark. */
-static void run_to_store(struct vcpu *v)
-{
-	if (ioctl(v->fd, KVM_RUN, 0) < 0)
-		die("KVM_RUN");
-	if (v->run->exit_reason != KVM_EXIT_MMIO || v->run->mmio.phys_addr != MMIO_ADDR) {
-		fprintf(stderr, "%s: unexpected exit reason %u\n", PROG, v->run->exit_reason);
-		exit(1);
-	}
+		bare_vcpu_create(v, PROG, code64, sizeof(code64) / sizeof(code64[0]), 0);
+	bare_vcpu_set_xreg(v, 4, BARE_MMIO_ADDR);
+	bare_vcpu_set_xreg(v, 5, hvc_per_store);
 }
 
 static double now_ns(void)
@@ -158,23 +70,23 @@ static double now_ns(void)
 /* Mean ns per hypercall (batch of n per store) or per MMIO exit (n stores). */
 static double measure(int aarch32, int hvc, long n)
 {
-	struct vcpu v;
+	struct bare_vcpu v;
 	double t0, t;
 	long i;
 
 	vcpu_create(&v, aarch32, hvc ? (uint64_t)n : 0);
-	run_to_store(&v); /* warm up: fault the code page in, first entry */
+	bare_vcpu_run_to_mmio(&v); /* warm up: fault the code page in, first entry */
 	if (hvc) {
 		t0 = now_ns();
-		run_to_store(&v); /* n hypercalls, then one store */
+		bare_vcpu_run_to_mmio(&v); /* n hypercalls, then one store */
 		t = (now_ns() - t0) / n;
 	} else {
 		t0 = now_ns();
 		for (i = 0; i < n; i++)
-			run_to_store(&v);
+			bare_vcpu_run_to_mmio(&v);
 		t = (now_ns() - t0) / n;
 	}
-	vcpu_destroy(&v);
+	bare_vcpu_destroy(&v);
 	return t;
 }
 

@@ -10,22 +10,14 @@
  * Ends with "N passed, N failed"; exit 0 when nothing failed, 1 otherwise, 77 without /dev/kvm.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
-#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
-#include <unistd.h>
-#include <linux/kvm.h>
+
+#include "bare-vcpu.h"
 
 #define PROG "exit-stats-abi"
-#define GUEST_MEM_BASE 0x10000000ULL
-#define GUEST_MEM_SIZE 0x10000ULL
-#define MMIO_ADDR 0x20000000ULL
 
 #define FEATURES 0x86000000U
 #define STATS_VM 0x86000028U
@@ -62,97 +54,17 @@ static void check(int ok, const char *fmt, ...)
 		failed++;
 }
 
-struct vm {
+struct caller {
 	const char *mode;
-	int kvm, vm, vcpu;
-	struct kvm_run *run;
-	int aarch32;
+	struct bare_vcpu vcpu;
 };
 
-static int die_errno(const char *what)
-{
-	fprintf(stderr, "%s: %s: %s\n", PROG, what, strerror(errno));
-	exit(1);
-}
-
-static uint64_t core_reg_id(size_t offset)
-{
-	return KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | (offset / sizeof(uint32_t));
-}
-
-static void set_reg(struct vm *v, uint64_t id, uint64_t value)
-{
-	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)&value };
-
-	if (ioctl(v->vcpu, KVM_SET_ONE_REG, &reg) < 0)
-		die_errno("KVM_SET_ONE_REG");
-}
-
-static uint64_t get_reg(struct vm *v, uint64_t id)
-{
-	uint64_t value = 0;
-	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)&value };
-
-	if (ioctl(v->vcpu, KVM_GET_ONE_REG, &reg) < 0)
-		die_errno("KVM_GET_ONE_REG");
-	return value;
-}
-
-#define XREG(n) core_reg_id(offsetof(struct kvm_regs, regs.regs[n]))
-#define PC_REG core_reg_id(offsetof(struct kvm_regs, regs.pc))
-
-static void vm_create(struct vm *v, const char *mode, int aarch32)
-{
-	/*
-	 * hvc #0; str x0, [x4]; b .-8 (A32: r0, r4): each KVM_RUN completes the previous MMIO
-	 * store, branches back, makes one hypercall and exits to us on the store.
-	 */
-	static const uint32_t code64[] = { 0xd4000002, 0xf9000080, 0x17fffffe };
-	static const uint32_t code32[] = { 0xe1400070, 0xe5840000, 0xeafffffc };
-	struct kvm_userspace_memory_region region;
-	struct kvm_vcpu_init init;
-	void *mem;
-	int run_size;
-
-	memset(v, 0, sizeof(*v));
-	v->mode = mode;
-	v->aarch32 = aarch32;
-	v->kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (v->kvm < 0) {
-		printf("SKIP %s: /dev/kvm: %s\n", PROG, strerror(errno));
-		exit(77);
-	}
-	v->vm = ioctl(v->kvm, KVM_CREATE_VM, 0);
-	if (v->vm < 0)
-		die_errno("KVM_CREATE_VM");
-	mem = mmap(NULL, GUEST_MEM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (mem == MAP_FAILED)
-		die_errno("mmap guest memory");
-	memcpy(mem, aarch32 ? code32 : code64, sizeof(code64));
-	region = (struct kvm_userspace_memory_region){
-		.slot = 0, .guest_phys_addr = GUEST_MEM_BASE,
-		.memory_size = GUEST_MEM_SIZE, .userspace_addr = (uintptr_t)mem,
-	};
-	if (ioctl(v->vm, KVM_SET_USER_MEMORY_REGION, &region) < 0)
-		die_errno("KVM_SET_USER_MEMORY_REGION");
-	v->vcpu = ioctl(v->vm, KVM_CREATE_VCPU, 0);
-	if (v->vcpu < 0)
-		die_errno("KVM_CREATE_VCPU");
-	if (ioctl(v->vm, KVM_ARM_PREFERRED_TARGET, &init) < 0)
-		die_errno("KVM_ARM_PREFERRED_TARGET");
-	init.features[0] |= 1U << KVM_ARM_VCPU_PSCI_0_2;
-	if (aarch32)
-		init.features[0] |= 1U << KVM_ARM_VCPU_EL1_32BIT;
-	if (ioctl(v->vcpu, KVM_ARM_VCPU_INIT, &init) < 0)
-		die_errno("KVM_ARM_VCPU_INIT");
-	set_reg(v, PC_REG, GUEST_MEM_BASE);
-	run_size = ioctl(v->kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
-	if (run_size < 0)
-		die_errno("KVM_GET_VCPU_MMAP_SIZE");
-	v->run = mmap(NULL, (size_t)run_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->vcpu, 0);
-	if (v->run == MAP_FAILED)
-		die_errno("mmap kvm_run");
-}
+/*
+ * hvc #0; str x0, [x4]; b .-8 (A32: r0, r4): each KVM_RUN completes the previous MMIO
+ * store, branches back, makes one hypercall and exits to us on the store.
+ */
+static const uint32_t code64[] = { 0xd4000002, 0xf9000080, 0x17fffffe };
+static const uint32_t code32[] = { 0xe1400070, 0xe5840000, 0xeafffffc };
 
 struct answer {
 	int32_t status;
@@ -161,25 +73,20 @@ struct answer {
 };
 
 /* One hypercall from the guest: w0-w2 in, w0-w3 out. */
-static struct answer hvc(struct vm *v, uint32_t func, uint32_t a1, uint32_t a2)
+static struct answer hvc(struct caller *v, uint32_t func, uint32_t a1, uint32_t a2)
 {
+	struct bare_vcpu *c = &v->vcpu;
 	struct answer a;
 
-	set_reg(v, XREG(0), func);
-	set_reg(v, XREG(1), a1);
-	set_reg(v, XREG(2), a2);
-	set_reg(v, XREG(3), 0xdeadbeef);
-	set_reg(v, XREG(4), MMIO_ADDR);
-	if (ioctl(v->vcpu, KVM_RUN, 0) < 0)
-		die_errno("KVM_RUN");
-	if (v->run->exit_reason != KVM_EXIT_MMIO || v->run->mmio.phys_addr != MMIO_ADDR) {
-		fprintf(stderr, "%s: %s: unexpected exit reason %u\n", PROG, v->mode,
-			v->run->exit_reason);
-		exit(1);
-	}
-	a.status = (int32_t)(uint32_t)get_reg(v, XREG(0));
-	a.value = (uint32_t)get_reg(v, XREG(1)) | (uint64_t)(uint32_t)get_reg(v, XREG(2)) << 32;
-	a.w3 = (uint32_t)get_reg(v, XREG(3));
+	bare_vcpu_set_xreg(c, 0, func);
+	bare_vcpu_set_xreg(c, 1, a1);
+	bare_vcpu_set_xreg(c, 2, a2);
+	bare_vcpu_set_xreg(c, 3, 0xdeadbeef);
+	bare_vcpu_set_xreg(c, 4, BARE_MMIO_ADDR);
+	bare_vcpu_run_to_mmio(c);
+	a.status = (int32_t)(uint32_t)bare_vcpu_get_xreg(c, 0);
+	a.value = (uint32_t)bare_vcpu_get_xreg(c, 1) | (uint64_t)(uint32_t)bare_vcpu_get_xreg(c, 2) << 32;
+	a.w3 = (uint32_t)bare_vcpu_get_xreg(c, 3);
 	return a;
 }
 
@@ -198,10 +105,13 @@ static void test_caller(const char *mode, int aarch32, const char *param)
 {
 	uint32_t hvc_class = aarch32 ? EC_HVC32 : EC_HVC64;
 	struct answer a, b, t, n;
-	struct vm v;
+	struct caller v = { .mode = mode };
 	int i;
 
-	vm_create(&v, mode, aarch32);
+	if (aarch32)
+		bare_vcpu_create(&v.vcpu, PROG, code32, sizeof(code32) / sizeof(code32[0]), 1);
+	else
+		bare_vcpu_create(&v.vcpu, PROG, code64, sizeof(code64) / sizeof(code64[0]), 0);
 
 	a = hvc(&v, FEATURES, 0, 0);
 	check((a.value & 0x300) == 0x300, "%s: KVM features bitmap advertises functions 40 and 41 (w1 0x%08x)",
@@ -260,6 +170,7 @@ static void test_caller(const char *mode, int aarch32, const char *param)
 	} else {
 		check(0, "%s: could not switch %s", mode, param);
 	}
+	bare_vcpu_destroy(&v.vcpu);
 }
 
 int main(int argc, char **argv)

@@ -39,6 +39,16 @@ static void json_id(FILE *out, int id)
 		fprintf(out, "%d", id);
 }
 
+/* Opens the N-th class object of a JSON array: {"name":...,"id":..., (more fields follow). */
+static void json_class_open(FILE *out, size_t n, const char *name, int id)
+{
+	fprintf(out, "%s{\"name\":", n ? "," : "");
+	json_str(out, name);
+	fputs(",\"id\":", out);
+	json_id(out, id);
+	fputc(',', out);
+}
+
 static void json_mean(FILE *out, double time_ns, double count)
 {
 	if (count > 0)
@@ -162,11 +172,8 @@ void report_table(FILE *out, bool json, const struct ex_layout *l,
 
 			if (!l->cls[c].in_vm)
 				continue;
-			fprintf(out, "%s{\"name\":", n++ ? "," : "");
-			json_str(out, l->cls[c].name);
-			fputs(",\"id\":", out);
-			json_id(out, l->cls[c].id);
-			fprintf(out, ",\"share\":%.6f,",
+			json_class_open(out, n++, l->cls[c].name, l->cls[c].id);
+			fprintf(out, "\"share\":%.6f,",
 				s->total.count ? (double)s->cls[c].count / (double)s->total.count : 0.0);
 			json_counts(out, &s->cls[c]);
 			fputc('}', out);
@@ -181,11 +188,7 @@ void report_table(FILE *out, bool json, const struct ex_layout *l,
 
 				if (!l->cpu_has[i * l->nclass + c])
 					continue;
-				fprintf(out, "%s{\"name\":", n++ ? "," : "");
-				json_str(out, l->cls[c].name);
-				fputs(",\"id\":", out);
-				json_id(out, l->cls[c].id);
-				fputc(',', out);
+				json_class_open(out, n++, l->cls[c].name, l->cls[c].id);
 				json_counts(out, &s->cpu_cls[i * l->nclass + c]);
 				fputc('}', out);
 			}
@@ -293,11 +296,7 @@ void report_watch(FILE *out, bool json, const struct ex_layout *l,
 
 			if (!changed(&d->cls[c]))
 				continue;
-			fprintf(out, "%s{\"name\":", n++ ? "," : "");
-			json_str(out, l->cls[c].name);
-			fputs(",\"id\":", out);
-			json_id(out, l->cls[c].id);
-			fputc(',', out);
+			json_class_open(out, n++, l->cls[c].name, l->cls[c].id);
 			json_delta(out, &d->cls[c]);
 			fputc('}', out);
 		}
@@ -348,19 +347,6 @@ static void json_run_entry(FILE *out, const struct ex_delta *r, const struct ex_
 	fputc('}', out);
 }
 
-/* One class of a --run result: the N-th element of a JSON array. */
-static void json_run_class(FILE *out, size_t n, const char *name, int id, const struct ex_delta *r,
-			   const struct ex_delta *o, const struct ex_delta *c)
-{
-	fprintf(out, "%s{\"name\":", n ? "," : "");
-	json_str(out, name);
-	fputs(",\"id\":", out);
-	json_id(out, id);
-	fputc(',', out);
-	json_run_entry(out, r, o, c);
-	fputc('}', out);
-}
-
 static void text_run_row(FILE *out, const char *name, int id, const struct ex_delta *r,
 			 const struct ex_delta *o, const struct ex_delta *c)
 {
@@ -401,8 +387,9 @@ void report_run(FILE *out, bool json, const struct ex_layout *l,
 
 			if (!changed(&R->cls[c]) && !changed(&O->cls[c]))
 				continue;
-			json_run_class(out, n++, l->cls[c].name, l->cls[c].id,
-				       &R->cls[c], &O->cls[c], &C->cls[c]);
+			json_class_open(out, n++, l->cls[c].name, l->cls[c].id);
+			json_run_entry(out, &R->cls[c], &O->cls[c], &C->cls[c]);
+			fputc('}', out);
 		}
 		fputs("],\"cpus\":[", out);
 		for (size_t i = 0; i < l->ncpu; i++) {
@@ -414,8 +401,9 @@ void report_run(FILE *out, bool json, const struct ex_layout *l,
 
 				if (!l->cpu_has[k] || (!changed(&R->cpu_cls[k]) && !changed(&O->cpu_cls[k])))
 					continue;
-				json_run_class(out, n++, l->cls[c].name, l->cls[c].id,
-					       &R->cpu_cls[k], &O->cpu_cls[k], &C->cpu_cls[k]);
+				json_class_open(out, n++, l->cls[c].name, l->cls[c].id);
+				json_run_entry(out, &R->cpu_cls[k], &O->cpu_cls[k], &C->cpu_cls[k]);
+				fputc('}', out);
 			}
 			fputs("]}", out);
 		}
