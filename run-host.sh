@@ -266,5 +266,16 @@ if [ "$collected" = 1 ]; then
 	host_status=$(cat "$out/host-status" 2>/dev/null || echo missing)
 	[ "$host_status" = 0 ] || { log "ERROR: the study inside the host failed (status $host_status); see $out/errors.txt"; status=1; }
 fi
+# A guest or host whose kernel oopsed, panicked, hit a BUG, a WARNING, a lockup or an RCU
+# stall failed, however its VM ended (markers: scripts/scan-crashes.sh; run.json and
+# errors.txt record the same first line).
+scan_status=0
+crashes=$("$ROOT/scripts/scan-crashes.sh" "$out") || scan_status=$?
+while IFS= read -r line; do
+	[ -n "$line" ] || continue
+	log "ERROR: ${line%%: crashed: *} crashed: ${line#*: crashed: }"
+	status=1
+done <<<"$crashes"
+[ "$scan_status" -le 1 ] || { log "ERROR: scanning $out for kernel crashes failed"; status=1; }
 log "done in $(elapsed "$t_start"); results: $out"
 exit "$status"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Turn what the host wrote into /results into the documented results directory: per-guest
 # kvm-stats.json (per-vcpu KVM statistics read over QMP while the stopped VM still existed)
-# and run.json (what ran, with which versions, and how long each phase took).
+# and run.json (what ran, with which versions, how long each phase took, how each guest and
+# the host ended). A guest or host whose kernel log has a crash marker (scripts/scan-crashes.sh)
+# gets status "crashed" and its first marker line in run.json and errors.txt.
 # Run by run-host.sh after the results disk has been unpacked into --out.
 set -euo pipefail
 PROG=collect-results
@@ -14,7 +16,8 @@ usage() {
 Usage: scripts/collect-results.sh --out DIR [--host-image IMAGE] [--host-packages FILE]
          [--outer-cmd CMD]
          [--guest-cmd CMD] [--host-cmd CMD] [--boot-status N] [--phases "k=v ..."] [--settings "k=v ..."]
-Writes DIR/guestN/kvm-stats.json and DIR/run.json. Needs jq.
+Writes DIR/guestN/kvm-stats.json and DIR/run.json, and adds kernel crashes to DIR/errors.txt.
+Needs jq.
 USAGE
 }
 
@@ -67,16 +70,34 @@ for qmp in "$out"/guest*/kvm-stats.qmp; do
 		log "$qmp: cannot decode the QMP replies; raw file kept"
 done
 
+# Kernel crash markers in the guests' consoles and the host's kernel log: "NAME: crashed: LINE"
+# per crashed guest or host, each also recorded once in errors.txt.
+declare -A crash=()
+scan_status=0
+crashes=$("$ROOT/scripts/scan-crashes.sh" "$out") || scan_status=$?
+[ "$scan_status" -le 1 ] || die "$out: scanning for kernel crashes failed"
+while IFS= read -r line; do
+	[ -n "$line" ] || continue
+	crash[${line%%: crashed: *}]=${line#*: crashed: }
+	grep -qxF -- "$line" "$out/errors.txt" 2>/dev/null || printf '%s\n' "$line" >>"$out/errors.txt"
+done <<<"$crashes"
+
+# A guest's status: "crashed" when its kernel crashed, else how its VM ended (shutdown,
+# timeout, qemu-exited, ...), which qemu_status keeps in both cases.
 guests_json=$(
 	for d in "$out"/guest*/; do
 		[ -d "$d" ] || continue
 		name=$(basename "$d")
 		jq -n --arg name "$name" \
-			--arg status "$(cat "$d/status" 2>/dev/null || echo unknown)" \
+			--arg qemu_status "$(cat "$d/status" 2>/dev/null || echo unknown)" \
+			--arg crash_line "${crash[$name]:-}" \
 			--arg seconds "$(cat "$d/seconds" 2>/dev/null || echo)" \
 			--arg cmdline "$(cat "$d/qemu-cmdline" 2>/dev/null || echo)" \
 			--slurpfile stats <(cat "$d/kvm-stats.json" 2>/dev/null || echo null) \
-			'{name: $name, status: $status, seconds: ($seconds | tonumber? // null),
+			'{name: $name, status: (if $crash_line != "" then "crashed" else $qemu_status end),
+			  qemu_status: $qemu_status,
+			  crash_line: (if $crash_line != "" then $crash_line else null end),
+			  seconds: ($seconds | tonumber? // null),
 			  qemu_cmdline: $cmdline, kvm_stats: $stats[0]}'
 	done | jq -s .
 )
@@ -100,7 +121,8 @@ jq -n \
 	--arg host_cmd "$host_cmd" \
 	--arg host_cmd_status "$(cat "$out/host-cmd.status" 2>/dev/null || true)" \
 	--argjson boot_status "$boot_status" \
-	--arg host_status "$(cat "$out/host-status" 2>/dev/null || echo missing)" \
+	--arg host_study_status "$(cat "$out/host-status" 2>/dev/null || echo missing)" \
+	--arg host_crash_line "${crash[host]:-}" \
 	--argjson settings "$(kv_json "$settings")" \
 	--argjson phases "$(kv_json "$phases")" \
 	--argjson host_phases "$(kv_json "$host_phases")" \
@@ -114,5 +136,8 @@ jq -n \
 	                          host_cmd: (if $host_cmd == "" then null else $host_cmd end)}),
 	  host_cmd_status: ($host_cmd_status | tonumber? // null),
 	  phases_seconds: $phases, host_phases_uptime: $host_phases,
-	  boot_status: $boot_status, host_status: $host_status,
+	  boot_status: $boot_status,
+	  host_status: (if $host_crash_line != "" then "crashed" else $host_study_status end),
+	  host_study_status: $host_study_status,
+	  host_crash_line: (if $host_crash_line != "" then $host_crash_line else null end),
 	  guests: $guests}' >"$out/run.json"

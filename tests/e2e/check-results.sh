@@ -6,19 +6,23 @@
 #   - nothing was lost, and per vcpu the counter goes 1, 2, 3, ... record after record;
 #   - the last counter of each vcpu equals that vcpu's KVM `exits` statistic, read after the
 #     guest powered off (QMP query-stats), and the VM's debugfs `exits` sum agrees;
-#   - each guest's console shows its workload finished with status 0;
+#   - each guest powered off without a kernel crash (its run.json status is "shutdown", not
+#     "crashed": scripts/scan-crashes.sh) and its console shows its workload finished with
+#     status 0 - or, with --expect-crash, each guest's status is "crashed";
+#   - the host's kernel did not crash;
 #   - run.json names kernel, patch series, QEMU command lines, CPU model and phases.
 set -euo pipefail
 
 usage() {
-	echo "Usage: tests/e2e/check-results.sh [--guests N] [--smp N] [--console-has TEXT] RESULTS_DIR"
+	echo "Usage: tests/e2e/check-results.sh [--guests N] [--smp N] [--console-has TEXT] [--expect-crash] RESULTS_DIR"
 }
-guests=1 smp=1 console_has=()
+guests=1 smp=1 console_has=() expect_crash=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--guests) guests=$2; shift 2 ;;
 	--smp) smp=$2; shift 2 ;;
 	--console-has) console_has+=("$2"); shift 2 ;;
+	--expect-crash) expect_crash=1; shift ;;
 	-h | --help) usage; exit 0 ;;
 	-*) usage >&2; exit 2 ;;
 	*) break ;;
@@ -93,8 +97,15 @@ done <"$dir/.vcpus.txt"
 
 for d in "$dir"/guest*/; do
 	g=$(basename "$d")
-	check "$g: powered off (status $(cat "$d/status" 2>/dev/null))" grep -qx shutdown "$d/status"
-	check "$g: workload finished with status 0" grep -q 'exitlab-guest: workload finished: exit status 0' "$d/console.log"
+	st=$(jq -r --arg g "$g" '.guests[] | select(.name == $g)
+		| "\(.status) (VM: \(.qemu_status))\(if .crash_line then ": " + .crash_line else "" end)"' \
+		"$dir/run.json" 2>/dev/null || true)
+	if [ "$expect_crash" = 1 ]; then
+		check "$g: crashed, as expected (status ${st:-missing})" test "${st%% *}" = crashed
+	else
+		check "$g: powered off without a kernel crash (status ${st:-missing})" test "${st%% *}" = shutdown
+		check "$g: workload finished with status 0" grep -q 'exitlab-guest: workload finished: exit status 0' "$d/console.log"
+	fi
 	for t in "${console_has[@]}"; do
 		check "$g: console has '$t'" grep -qF -- "$t" "$d/console.log"
 	done
@@ -111,6 +122,8 @@ run_json_complete() {
 		"$dir/run.json" >/dev/null
 }
 check "run.json is complete" run_json_complete
+host=$(jq -r '"\(.host_status)\(if .host_crash_line then ": " + .host_crash_line else "" end)"' "$dir/run.json" 2>/dev/null || true)
+check "the host's kernel did not crash (host_status ${host:-missing})" test "${host%%:*}" != crashed -a -n "$host"
 rm -f "$text" "$dir/.vcpus.txt"
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
