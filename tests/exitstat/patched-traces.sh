@@ -11,7 +11,7 @@ passed=0 failed=0
 check() {
 	local what=$1
 	shift
-	if "$@"; then echo "PASS $what"; passed=$((passed + 1)); else echo "FAIL $what"; failed=$((failed + 1)); fi
+	if "$@" >/dev/null; then echo "PASS $what"; passed=$((passed + 1)); else echo "FAIL $what"; failed=$((failed + 1)); fi
 }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -53,7 +53,7 @@ for trace in "$ROOT"/tests/traces/*.dat; do
 	check "$name: per-class counts ($(wc -l <"$tmp/want-classes") classes)" cmp -s "$tmp/want-classes" "$tmp/got-classes"
 	cmp -s "$tmp/want-classes" "$tmp/got-classes" || diff "$tmp/want-classes" "$tmp/got-classes" || true
 	check "$name: exitstat says the kernel layout is patched" \
-		jq -e '.trace["kernel layout"] | startswith("patched")' "$tmp/summary.json" >/dev/null
+		jq -e '.trace["kernel layout"] | startswith("patched")' "$tmp/summary.json"
 done
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -81,19 +81,13 @@ static void print_vcpus(const struct es_result *r)
 		"host_mean", "host_p50", "host_p99", "host_max",
 	};
 	struct table *t = table_new("vcpus", "Per vcpu", 11, cols);
-	uint64_t *keys = calloc(r->nvcpus + 1, sizeof(*keys));
-	size_t *idx, i;
+	size_t *idx = order_by(r->nvcpus ? &r->vcpus[0].exits : NULL, r->nvcpus,
+			       sizeof(*r->vcpus)), i;
 
-	if (!keys)
-		exit(1);
-	for (i = 0; i < r->nvcpus; i++)
-		for (int c = 0; c < ES_NCLASS; c++)
-			keys[i] += r->vcpus[i].class_exits[c];
-	idx = order_by(keys, r->nvcpus, sizeof(uint64_t));
 	for (i = 0; i < r->nvcpus; i++) {
 		const struct es_vcpu *v = &r->vcpus[idx[i]];
 
-		if (!keys[idx[i]])
+		if (!v->exits)
 			continue;
 		if (v->guest < 0)
 			cell_null(t);
@@ -101,13 +95,12 @@ static void print_vcpus(const struct es_result *r)
 			cell_int(t, v->guest);
 		cell_int(t, v->vcpu);
 		cell_int(t, v->tid);
-		cell_uint(t, keys[idx[i]]);
-		cell_pct(t, share(keys[idx[i]], r->exits));
+		cell_uint(t, v->exits);
+		cell_pct(t, share(v->exits, r->exits));
 		cell_str(t, "%s", top_class(v));
 		timing_cells(t, &v->t);
 	}
 	free(idx);
-	free(keys);
 	table_print(t);
 }
 
@@ -118,34 +111,36 @@ static void print_guests(const struct es_result *r)
 		"host_p50", "host_p99", "host_max",
 	};
 	struct table *t = table_new("guests", "Per guest (VMM process)", 9, cols);
-	uint64_t *keys = calloc(r->nguests + 1, sizeof(*keys));
-	size_t *idx, i, j;
+	size_t *idx = order_by(r->nguests ? &r->guests[0].exits : NULL, r->nguests,
+			       sizeof(*r->guests)), i;
+	unsigned int unknown_vcpus = 0;
 
-	if (!keys)
-		exit(1);
-	for (j = 0; j < r->nvcpus; j++)
-		for (i = 0; i < r->nguests; i++)
-			if (r->guests[i].guest == r->vcpus[j].guest)
-				for (int c = 0; c < ES_NCLASS; c++)
-					keys[i] += r->vcpus[j].class_exits[c];
-	idx = order_by(keys, r->nguests, sizeof(uint64_t));
 	for (i = 0; i < r->nguests; i++) {
 		const struct es_guest *g = &r->guests[idx[i]];
 
-		if (!keys[idx[i]])
+		if (!g->exits)
 			continue;
-		if (g->guest < 0)
+		if (g->guest < 0) {
 			cell_str(t, "unknown");
-		else
+			unknown_vcpus = g->nvcpus;
+		} else {
 			cell_int(t, g->guest);
+		}
 		cell_uint(t, g->nvcpus);
-		cell_uint(t, keys[idx[i]]);
-		cell_pct(t, share(keys[idx[i]], r->exits));
+		cell_uint(t, g->exits);
+		cell_pct(t, share(g->exits, r->exits));
 		timing_cells(t, &g->t);
 	}
 	free(idx);
-	free(keys);
 	table_print(t);
+	if (r->guest_source == ES_GUEST_NONE && unknown_vcpus)
+		out_note("  No process information (stock kvm_exit, no --tgid-map): all %u vcpu\n"
+			 "  threads are one row 'unknown', whatever VMs they belong to;\n"
+			 "  --tgid-map FILE (tracefs saved_tgids) splits them by process.\n",
+			 unknown_vcpus);
+	else if (r->guest_source == ES_GUEST_TGID && unknown_vcpus)
+		out_note("  %u vcpu thread(s) not in the tgid map are one row 'unknown'.\n",
+			 unknown_vcpus);
 }
 
 static void print_pairing(const struct es_result *r)

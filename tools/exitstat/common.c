@@ -112,6 +112,10 @@ void print_trace_info(const struct cli *cli, const struct es_result *r)
 	kv_str(t, "filter", "%s", buf);
 	kv_str(t, "vcpu identity", "%s", r->vcpu_identity);
 	kv_str(t, "guest identity", "%s", r->guest_identity);
+	if (out_format() != OUT_TEXT) {	/* the same two facts, for programs */
+		kv_str(t, "vcpu_source", "%s", r->patched ? "vcpu_id" : "tid");
+		kv_str(t, "guest_source", "%s", es_guest_source_name(r->guest_source));
+	}
 	if (r->malformed)
 		kv_uint(t, "malformed records", r->malformed);
 	kv_uint(t, "lost-event markers", r->loss_markers);

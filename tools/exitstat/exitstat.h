@@ -224,9 +224,10 @@ struct es_timing {
 };
 
 struct es_vcpu {
-	int64_t guest;		/* vm_pid, tgid, or -1 */
+	int64_t guest;		/* vm_pid, tgid, or -1 (unknown) */
 	int64_t vcpu;		/* vcpu_id (patched) or thread id */
 	int32_t tid;		/* last thread seen for it */
+	uint64_t exits;		/* passing the filter: sum of class_exits */
 	uint64_t class_exits[ES_NCLASS];
 	struct es_timing t;
 	/* exit_count bookkeeping (patched traces) */
@@ -234,11 +235,22 @@ struct es_vcpu {
 	uint64_t counter_lost, counter_gaps, counter_backwards, counted;
 };
 
+/* A guest (VMM process). All vcpus whose process is unknown form one
+ * guest -1: never one per vcpu, whose exits would each repeat the total. */
 struct es_guest {
-	int64_t guest;
+	int64_t guest;		/* vm_pid, tgid, or -1 (unknown) */
 	unsigned int nvcpus;
+	uint64_t exits;		/* passing the filter: sum over its vcpus */
 	struct es_timing t;
 };
+
+/* Where a vcpu's guest comes from. */
+enum es_guest_source {
+	ES_GUEST_VM_PID,	/* patched kvm_exit's vm_pid */
+	ES_GUEST_TGID,		/* --tgid-map (threads not in it: unknown) */
+	ES_GUEST_NONE,		/* stock trace, no map: every guest unknown */
+};
+const char *es_guest_source_name(enum es_guest_source s);	/* "vm_pid", ... */
 
 struct es_hvc {
 	uint32_t fid;
@@ -271,6 +283,7 @@ struct es_result {
 	int cpus;
 	bool patched;
 	bool has_tgid_map;
+	enum es_guest_source guest_source;
 	const char *reader;		/* strategy actually used */
 	const char *vcpu_identity;	/* human readable */
 	const char *guest_identity;

@@ -10,93 +10,7 @@
 #include <string.h>
 
 #include "exitstat.h"
-
-/* ------------------------------------------------------------------ */
-/* Open-addressing map u64 -> u32 index, for the handful of keys we see. */
-
-struct map {
-	uint64_t *keys;
-	uint32_t *vals;
-	size_t cap, n;
-};
-
-#define EMPTY_KEY UINT64_MAX
-
-static inline size_t hash64(uint64_t k)
-{
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdULL;
-	k ^= k >> 33;
-	return (size_t)k;
-}
-
-static int map_grow(struct map *m)
-{
-	size_t ncap = m->cap ? m->cap * 2 : 64, i;
-	uint64_t *keys = malloc(ncap * sizeof(*keys));
-	uint32_t *vals = malloc(ncap * sizeof(*vals));
-
-	if (!keys || !vals) {
-		free(keys);
-		free(vals);
-		return -ENOMEM;
-	}
-	for (i = 0; i < ncap; i++)
-		keys[i] = EMPTY_KEY;
-	for (i = 0; i < m->cap; i++) {
-		size_t j;
-
-		if (m->keys[i] == EMPTY_KEY)
-			continue;
-		for (j = hash64(m->keys[i]) & (ncap - 1); keys[j] != EMPTY_KEY;
-		     j = (j + 1) & (ncap - 1))
-			;
-		keys[j] = m->keys[i];
-		vals[j] = m->vals[i];
-	}
-	free(m->keys);
-	free(m->vals);
-	m->keys = keys;
-	m->vals = vals;
-	m->cap = ncap;
-	return 0;
-}
-
-/* Returns the slot's value, or -1 with *slot set where to insert. */
-static inline long map_find(const struct map *m, uint64_t key, size_t *slot)
-{
-	size_t j;
-
-	if (!m->cap)
-		return -1;
-	for (j = hash64(key) & (m->cap - 1); m->keys[j] != EMPTY_KEY;
-	     j = (j + 1) & (m->cap - 1))
-		if (m->keys[j] == key)
-			return m->vals[j];
-	*slot = j;
-	return -1;
-}
-
-static int map_insert(struct map *m, uint64_t key, uint32_t val)
-{
-	size_t slot = 0;
-
-	if ((m->n + 1) * 2 > m->cap && map_grow(m))
-		return -ENOMEM;
-	if (map_find(m, key, &slot) >= 0)
-		return 0;
-	m->keys[slot] = key;
-	m->vals[slot] = val;
-	m->n++;
-	return 0;
-}
-
-static void map_release(struct map *m)
-{
-	free(m->keys);
-	free(m->vals);
-	memset(m, 0, sizeof(*m));
-}
+#include "map.h"
 
 /* Grows a result array by one zeroed element; returns its index or -1. */
 static long grow_array(void **arr, size_t *n, size_t *cap, size_t elem)
@@ -765,6 +679,47 @@ int es_engine_page(struct es_engine *e, int cpu, const void *page,
 	return ret;
 }
 
+static const struct {
+	const char *name, *identity;
+} guest_sources[] = {
+	[ES_GUEST_VM_PID] = { "vm_pid", "vm_pid field of kvm_exit (patched kernel)" },
+	[ES_GUEST_TGID] = { "tgid", "process id from the tgid map" },
+	[ES_GUEST_NONE] = { "none", "unknown (stock trace without a tgid map)" },
+};
+
+const char *es_guest_source_name(enum es_guest_source s)
+{
+	return (unsigned int)s < sizeof(guest_sources) / sizeof(guest_sources[0])
+		? guest_sources[s].name : "?";
+}
+
+/* Where vcpus and guests came from, and the exits of each (filtered). */
+static void settle_identities(struct es_engine *e)
+{
+	struct es_result *r = e->r;
+	size_t i;
+	int c;
+
+	if (e->l->patched)
+		r->guest_source = ES_GUEST_VM_PID;
+	else
+		r->guest_source = r->has_tgid_map ? ES_GUEST_TGID : ES_GUEST_NONE;
+	r->guest_identity = guest_sources[r->guest_source].identity;
+	r->vcpu_identity = e->l->patched
+		? "vcpu_id field of kvm_exit (patched kernel)"
+		: "thread id of the vcpu (common_pid; stock kernel)";
+	if (e->error)		/* the result is dropped; vcpu_guest may be short */
+		return;
+	for (i = 0; i < r->nvcpus; i++) {
+		struct es_vcpu *v = &r->vcpus[i];
+
+		v->exits = 0;
+		for (c = 0; c < ES_NCLASS; c++)
+			v->exits += v->class_exits[c];
+		r->guests[e->vcpu_guest[i]].exits += v->exits;
+	}
+}
+
 struct es_result *es_engine_finish(struct es_engine *e)
 {
 	struct es_result *r = e->r;
@@ -786,15 +741,7 @@ struct es_result *es_engine_finish(struct es_engine *e)
 		timeline_emit_until(e, end + 1 > e->tl_k * e->opts.interval_ns
 					 ? end + 1 : (e->tl_k + 1) * e->opts.interval_ns);
 	}
-	if (e->l->patched) {
-		r->vcpu_identity = "vcpu_id field of kvm_exit (patched kernel)";
-		r->guest_identity = "vm_pid field of kvm_exit (patched kernel)";
-	} else {
-		r->vcpu_identity = "thread id of the vcpu (common_pid; stock kernel)";
-		r->guest_identity = r->has_tgid_map
-			? "process id from the tgid map"
-			: "unknown (stock trace without a tgid map)";
-	}
+	settle_identities(e);
 
 	map_release(&e->thread_map);
 	map_release(&e->vcpu_map);

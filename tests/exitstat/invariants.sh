@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Invariants of `exitstat summary --json` on every trace the tests have: the per-guest, the
+# per-vcpu and the per-class exits each add up to the total exits, and the per-guest and
+# per-vcpu shares to 100% (within the rounding of 4 decimals), with and without filters;
+# the trace block names where guests came from (guest_source).
+# Traces: tests/traces/*.dat (in the repository), ../shared/fixtures/*.dat ($EXITLAB_FIXTURES;
+# that part SKIPs when absent), and traces generated here: each patched trace made stock
+# (make-stock-trace.py: 2 VMs x 2 vcpu threads without process information, then with a full
+# and a partial tgid map), each fixture made patched (make-patched-trace.py) and a stock trace
+# replicated in time (benchmarks/make-big-trace.py). Generating needs trace-cmd (SKIP without).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+exitstat=${EXITSTAT:-$ROOT/build/exitstat/exitstat}
+fixtures=${EXITLAB_FIXTURES:-$ROOT/../shared/fixtures}
+command -v jq >/dev/null || { echo "SKIP: jq not installed"; exit 77; }
+[ -x "$exitstat" ] || make -s -C "$ROOT/tools/exitstat" all >/dev/null
+passed=0 failed=0
+check() {
+	local what=$1
+	shift
+	if "$@" >/dev/null; then echo "PASS $what"; passed=$((passed + 1)); else echo "FAIL $what"; failed=$((failed + 1)); fi
+}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# Prints nothing when the invariants hold, else what is wrong.
+# shellcheck disable=SC2016
+sums='def abs: if . < 0 then -. else . end;
+	def near100($s; $n): ($s - 100 | abs) <= 0.0001 * $n + 0.000001;
+	.trace["exits matching filter"] as $t
+	| ([.guests[].exits] | add // 0) as $g | ([.vcpus[].exits] | add // 0) as $v
+	| ([.classes[] | select(.class != "ALL") | .exits] | add // 0) as $c
+	| ([.guests[].share] | add // 0) as $gs | ([.vcpus[].share] | add // 0) as $vs
+	| [if $g != $t then "guests sum to \($g), total \($t)" else empty end,
+	   if $v != $t then "vcpus sum to \($v), total \($t)" else empty end,
+	   if $c != $t then "classes sum to \($c), total \($t)" else empty end,
+	   if $t > 0 and (near100($gs; .guests | length) | not) then "guest shares sum to \($gs)%" else empty end,
+	   if $t > 0 and (near100($vs; .vcpus | length) | not) then "vcpu shares sum to \($vs)%" else empty end,
+	   if .trace.guest_source != $source then "guest_source \(.trace.guest_source), expected \($source)" else empty end]
+	| .[]'
+
+# invariant NAME SOURCE TRACE [exitstat options]: plain, by class, and from the middle on.
+invariant() {
+	local name=$1 source=$2 trace=$3 filter half
+	shift 3
+	half=$("$exitstat" summary --json "$@" "$trace" 2>/dev/null | jq '.trace["span (s)"] / 2' || echo 0)
+	for filter in "" "--class DABT_LOW,IRQ" "--from $half"; do
+		# shellcheck disable=SC2086
+		if ! "$exitstat" summary --json "$@" $filter "$trace" >"$tmp/s.json" 2>"$tmp/err"; then
+			check "$name ${filter:-(no filter)}: exitstat summary --json" false
+			sed 's/^/    /' "$tmp/err"
+			continue
+		fi
+		jq -r --arg source "$source" "$sums" "$tmp/s.json" >"$tmp/wrong"
+		check "$name ${filter:-(no filter)}: $(jq -r '"\(.guests | length) guests, \(.vcpus | length) vcpus, classes add up to \(.trace["exits matching filter"]) exits and 100%"' "$tmp/s.json")" \
+			test ! -s "$tmp/wrong"
+		sed 's/^/    /' "$tmp/wrong"
+	done
+}
+
+for t in "$ROOT"/tests/traces/*.dat; do
+	invariant "$(basename "$t")" vm_pid "$t"
+done
+
+fixture_dats=()
+if ls "$fixtures"/*.dat >/dev/null 2>&1; then
+	fixture_dats=("$fixtures"/*.dat)
+	for t in "${fixture_dats[@]}"; do
+		invariant "fixture $(basename "$t")" none "$t"
+	done
+else
+	echo "SKIP fixtures: no *.dat in $fixtures (set EXITLAB_FIXTURES)"
+fi
+
+if ! command -v trace-cmd >/dev/null || ! command -v python3 >/dev/null; then
+	echo "SKIP generated traces: trace-cmd and python3 are needed"
+	echo "$passed passed, $failed failed"
+	[ "$failed" = 0 ]
+	exit
+fi
+v6() { trace-cmd convert --file-version 6 --compression none -i "$1" -o "$2" >/dev/null 2>&1; }
+
+# Exits per "key" of a summary table: vcpus by thread id, guests by id.
+per() { jq -r ".$1[] | \"\\(.$2) \\(.exits)\"" "$3" | sort; }
+
+for t in "$ROOT"/tests/traces/*.dat; do
+	name=stock-$(basename "$t")
+	v6 "$t" "$tmp/in.v6.dat"
+	python3 "$ROOT/tests/exitstat/make-stock-trace.py" "$tmp/in.v6.dat" "$tmp/$name" "$tmp/tgids" >"$tmp/gen.log"
+	threads=$(wc -l <"$tmp/tgids")
+	invariant "$name ($(cat "$tmp/gen.log"))" none "$tmp/$name"
+	invariant "$name --tgid-map (all threads)" tgid "$tmp/$name" --tgid-map "$tmp/tgids"
+	first_vm=$(awk 'NR == 1 { print $2 }' "$tmp/tgids")
+	if [ "$(awk '{ print $2 }' "$tmp/tgids" | sort -u | wc -l)" -gt 1 ]; then
+		awk -v vm="$first_vm" '$2 == vm' "$tmp/tgids" >"$tmp/tgids-part"
+		invariant "$name --tgid-map (VM $first_vm only)" tgid "$tmp/$name" --tgid-map "$tmp/tgids-part"
+	fi
+
+	# The same exits as the patched reading: per thread, and per process with the map.
+	"$exitstat" summary --json "$t" >"$tmp/patched.json"
+	"$exitstat" summary --json "$tmp/$name" >"$tmp/stock.json"
+	"$exitstat" summary --json --tgid-map "$tmp/tgids" "$tmp/$name" >"$tmp/mapped.json"
+	check "$name: per-thread exits equal the patched trace's per-vcpu exits" \
+		cmp -s <(per vcpus tid "$tmp/patched.json") <(per vcpus tid "$tmp/stock.json")
+	check "$name: with the tgid map, per-guest exits equal the patched trace's per-VM exits" \
+		cmp -s <(per guests guest "$tmp/patched.json") <(per guests guest "$tmp/mapped.json")
+	# shellcheck disable=SC2016
+	check "$name: without process information, one guest 'unknown' holds all $threads threads" \
+		jq -e --argjson n "$threads" '[.guests[] | [.guest, .vcpus, .exits]] == [["unknown", $n, .trace["exits matching filter"]]]' \
+		"$tmp/stock.json"
+	"$exitstat" summary "$tmp/$name" >"$tmp/stock.txt"
+	"$exitstat" summary --csv "$tmp/$name" >"$tmp/stock.csv"
+	check "$name: the text says why ('No process information')" grep -q 'No process information' "$tmp/stock.txt"
+	check "$name: CSV guests block sums to the total, guest_source none" \
+		test "$(awk -F, '/^# guests$/ { on = 1; next } /^$/ { on = 0 } on && $1 != "guest" { s += $3 } END { print s + 0 }' "$tmp/stock.csv")" \
+		= "$(awk -F, '$1 == "exits matching filter" { print $2 }' "$tmp/stock.csv")" -a \
+		"$(awk -F, '$1 == "guest_source" { print $2 }' "$tmp/stock.csv")" = none
+	"$exitstat" compare --json "$t" "$tmp/$name" >"$tmp/cmp.json"
+	check "$name: compare with its patched original: every class equal, rows sum to the totals" \
+		jq -e '(.classes | map(select(.class != "ALL")) | all(.exits_a == .exits_b))
+			and ([.classes[] | select(.class != "ALL") | .exits_a] | add) == .traces["A exits"]
+			and .traces["A exits"] == .traces["B exits"]' "$tmp/cmp.json"
+done
+
+# A stock multi-thread trace replicated in time (the benchmark's generator).
+if [ -f "$tmp/stock-patched-arm64-2vm-2vcpu.dat" ]; then
+	v6 "$tmp/stock-patched-arm64-2vm-2vcpu.dat" "$tmp/stock.v6.dat"
+	python3 "$ROOT/benchmarks/make-big-trace.py" "$tmp/stock.v6.dat" "$tmp/stock-x3.dat" 3 >/dev/null
+	invariant "stock-patched-arm64-2vm-2vcpu.dat x3 (make-big-trace.py)" none "$tmp/stock-x3.dat"
+fi
+
+for t in "${fixture_dats[@]}"; do
+	name=patched-$(basename "$t")
+	v6 "$t" "$tmp/in.v6.dat"
+	python3 "$ROOT/tests/exitstat/make-patched-trace.py" "$tmp/in.v6.dat" "$tmp/$name" 4242 500 >/dev/null
+	invariant "$name (make-patched-trace.py)" vm_pid "$tmp/$name"
+done
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shared by the libexitstat unit tests (unit.c, unit-engine.c): the check
+ * harness, event formats as the 6.1 kernel writes them, a record builder
+ * and an engine fixture. Implemented in unit-lib.c.
+ */
+#ifndef EXITSTAT_UNIT_H
+#define EXITSTAT_UNIT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "exitstat.h"
+
+struct tep_handle;
+
+#define CHECK(cond) check((cond), #cond, __LINE__)
+#define CHECK_EQ(a, b) check_eq((unsigned long long)(a), (unsigned long long)(b), #a, __LINE__)
+
+void check(int ok, const char *what, int line);
+void check_eq(unsigned long long a, unsigned long long b, const char *what, int line);
+/* Runs one case and prints "PASS name" or "FAIL name". */
+void run(const char *name, void (*fn)(void));
+/* Prints "N passed, N failed"; returns main's exit status. */
+int unit_summary(void);
+
+#define COMMON \
+	"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n" \
+	"\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n" \
+	"\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;\n" \
+	"\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
+
+enum { ID_MMIO = 37, ID_UEXIT = 41, ID_EXIT = 54, ID_ENTRY = 55,
+       ID_SYS = 57, ID_HSR = 58, ID_HVC = 64, ID_OTHER = 70 };
+
+/* kvm_exit stock or patched (kernel-patches/6.1/0002), and the other kvm events. */
+struct tep_handle *make_tep(bool patched, bool big_endian);
+
+/* Record builder, in the file's byte order. */
+struct rec {
+	uint8_t b[64];
+	uint32_t len;
+	bool be;
+};
+
+void put(struct rec *r, unsigned int off, unsigned int size, uint64_t v);
+struct rec mk(unsigned int id, int tid, unsigned int len, bool be);
+struct rec rec_exit(int tid, int ret, unsigned int ec, bool patched,
+		    int vm_pid, unsigned int vcpu, uint64_t count);
+struct rec rec_entry(int tid);
+struct rec rec_hvc(int tid, uint64_t r0);
+struct rec rec_sys(int tid, int op0, int op1, int crn, int crm, int op2, bool wr);
+struct rec rec_hsr(int tid, uint64_t esr);
+struct rec rec_mmio(int tid, unsigned int type, unsigned int len, uint64_t gpa);
+struct rec rec_uexit(int tid, unsigned int reason);
+void feed(struct es_engine *e, int cpu, uint64_t ts, struct rec r);
+
+/* An engine over make_tep's layout; fx.o may be set between init and run. */
+struct fixture {
+	struct tep_handle *tep;
+	struct es_layout l;
+	struct es_engine *e;
+	struct es_options o;
+};
+
+void fx_init(struct fixture *fx, bool patched);
+struct es_result *fx_run(struct fixture *fx, void (*script)(struct es_engine *));
+void fx_fini(struct fixture *fx, struct es_result *r);
+
+/* unit-engine.c */
+void test_engine_stock(void);
+void test_engine_stock_threads(void);
+void test_engine_all_ones_keys(void);
+void test_engine_patched(void);
+void test_engine_loss(void);
+void test_timeline_and_time_filter(void);
+
+#endif
