@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Static checks: shellcheck on every shell script of the project, and checkpatch.pl (from
-# the kernel source the series applies to) on every patch of kernel-patches/6.1.
+# Static checks: shellcheck on every shell script of the project, checkpatch.pl (from the
+# kernel source the series applies to) on every patch of kernel-patches/6.1, and the one
+# userspace definition of the exit-statistics hypercall ABI (include/exitlab/exit-stats-abi.h):
+# its values equal the kernel patch's, and its function IDs are written nowhere else.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=images/lib.sh
@@ -28,5 +30,68 @@ while read -r p; do
 		echo "FAIL checkpatch $(basename "$p")"; failed=$((failed + 1))
 	fi
 done < <(series_files)
+
+abi=include/exitlab/exit-stats-abi.h
+# NAME's value in FILE ("#define NAME VALUE", or a patch's +/context line of one), in decimal.
+define_value() {
+	local v
+	v=$(sed -n "s/^[+ ]\{0,1\}#define[[:space:]]\{1,\}$2[[:space:]]\{1,\}\([^/]*\).*/\1/p" "$1" |
+		awk 'NR == 1' | tr -d '()uU[:space:]')
+	case "$v" in
+	-[0-9]* | [0-9]*) echo $((v)) ;;
+	*) echo "none" ;;
+	esac
+}
+patches=$(mktemp)
+trap 'rm -f "$patches"' EXIT
+while read -r p; do cat "$p"; done < <(series_files) >"$patches"
+abi_ok=1
+# header name, kernel name (kernel-patches/6.1/0003 and the SMCCC return codes it uses)
+while read -r ours theirs; do
+	a=$(define_value "$abi" "$ours") k=$(define_value "$patches" "$theirs")
+	if [ "$a" = none ] || [ "$a" != "$k" ]; then
+		echo "FAIL $abi: $ours = $a, kernel-patches: $theirs = $k"; abi_ok=0
+	fi
+done <<'PAIRS'
+EXIT_STATS_FUNC_VM ARM_SMCCC_KVM_FUNC_EXIT_STATS_VM
+EXIT_STATS_FUNC_VCPU ARM_SMCCC_KVM_FUNC_EXIT_STATS_VCPU
+EXIT_STATS_CLASS_IRQ ARM_SMCCC_KVM_EXIT_CLASS_IRQ
+EXIT_STATS_CLASS_SERROR ARM_SMCCC_KVM_EXIT_CLASS_SERROR
+EXIT_STATS_CLASS_IL ARM_SMCCC_KVM_EXIT_CLASS_IL
+EXIT_STATS_NR_CLASSES ARM_SMCCC_KVM_EXIT_NR_CLASSES
+EXIT_STATS_CLASS_ALL ARM_SMCCC_KVM_EXIT_CLASS_ALL
+EXIT_STATS_STAT_COUNT ARM_SMCCC_KVM_EXIT_STAT_COUNT
+EXIT_STATS_STAT_TIME_NS ARM_SMCCC_KVM_EXIT_STAT_TIME_NS
+EXIT_STATS_STAT_TIME_TICKS ARM_SMCCC_KVM_EXIT_STAT_TIME_TICKS
+EXIT_STATS_RET_NOT_SUPPORTED SMCCC_RET_NOT_SUPPORTED
+EXIT_STATS_RET_INVALID_PARAMETER SMCCC_RET_INVALID_PARAMETER
+EXIT_STATS_RET_CLASS_UNDEFINED SMCCC_RET_KVM_EXIT_CLASS_UNDEFINED
+EXIT_STATS_RET_CLASS_NEVER_TAKEN SMCCC_RET_KVM_EXIT_CLASS_NEVER_TAKEN
+PAIRS
+# The function IDs: fast SMC32 calls of the vendor hypervisor, as the header's static
+# assertions encode them.
+for f in VM VCPU; do
+	want="ARM_SMCCC_CALL_VAL(ARM_SMCCC_FAST_CALL,ARM_SMCCC_SMC_32,ARM_SMCCC_OWNER_VENDOR_HYP,"
+	want+="ARM_SMCCC_KVM_FUNC_EXIT_STATS_$f)"
+	if ! grep -A 4 "^+#define ARM_SMCCC_VENDOR_HYP_KVM_EXIT_STATS_${f}_FUNC_ID" "$patches" |
+		tr -d ' \t\\\n+' | grep -F "$want" >/dev/null; then
+		echo "FAIL kernel-patches: ARM_SMCCC_VENDOR_HYP_KVM_EXIT_STATS_${f}_FUNC_ID is not a fast SMC32 vendor-hypervisor call"
+		abi_ok=0
+	fi
+done
+if [ "$abi_ok" = 1 ]; then
+	echo "PASS $abi mirrors kernel-patches"; passed=$((passed + 1))
+else
+	failed=$((failed + 1))
+fi
+# No copies of the function IDs: only the header, the kernel patches, this check and the
+# README's table for readers may write them (any file git sees, untracked ones included).
+if copies=$(git grep -n -i -I --untracked -e '8600002[89]' -- . ":!$abi" ':!kernel-patches/' \
+	':!tests/lint.sh' ':!README.md'); then
+	echo "FAIL exit-statistics function IDs written outside $abi (include it instead):"
+	echo "$copies"; failed=$((failed + 1))
+else
+	echo "PASS exit-statistics function IDs only in $abi"; passed=$((passed + 1))
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -3,15 +3,26 @@
 # whose guests ran scripts/guest/exitlab-exit-stats-test (one vcpu each):
 #   - the in-guest checks all passed;
 #   - the guest's final read of its vcpu's count equals, exactly, the EXIT counter of the
-#     kvm_exit record of that very hypercall (0x86000029) in the trace: the count includes
-#     the exit that reads it;
-#   - the guest's final read of its VM total (0x86000028) equals the EXIT counter of that
+#     kvm_exit record of that very hypercall (EXIT_STATS_VCPU) in the trace: the count
+#     includes the exit that reads it;
+#   - the guest's final read of its VM total (EXIT_STATS_VM) equals the EXIT counter of that
 #     hypercall's exit: with one vcpu the VM total is that vcpu's count, so a guest that saw
 #     another VM's exits would read more (isolation);
 #   - the exits after the final read (up to power-off) are counted and shown.
 set -euo pipefail
 [ $# -eq 1 ] || { echo "Usage: tests/e2e/check-exit-stats.sh RESULTS_DIR"; exit 2; }
 dir=$1
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# The function IDs, from the one definition of the ABI: hex digits, lower case, no 0x.
+abi_fid() {
+	local v
+	v=$(sed -n "s/^#define $1[[:space:]]\{1,\}0[xX]\([0-9a-fA-F]\{1,8\}\)[uU]\{0,1\}[[:space:]]*\$/\1/p" \
+		"$ROOT/include/exitlab/exit-stats-abi.h" | tr 'A-F' 'a-f')
+	[ -n "$v" ] || { echo "check-exit-stats.sh: include/exitlab/exit-stats-abi.h: no #define $1" >&2; exit 1; }
+	echo "$v"
+}
+vm_fid=$(abi_fid EXIT_STATS_VM_FUNC_ID)
+vcpu_fid=$(abi_fid EXIT_STATS_VCPU_FUNC_ID)
 passed=0 failed=0
 check() {
 	local what=$1
@@ -22,8 +33,9 @@ check() {
 text=$dir/.report-hvc.txt
 trace-cmd report -N -i "$dir/trace.dat" 2>/dev/null >"$text"
 # Per vcpu thread: VM, last EXIT counter, and the EXIT counter of the last exit whose HVC
-# was the vcpu (0x86000029) or the VM (0x86000028) exit statistics call.
-awk '
+# was the vcpu (EXIT_STATS_VCPU) or the VM (EXIT_STATS_VM) exit statistics call.
+awk -v vcpu_call=" kvm_hvc_arm64: .*r0: 0x0*$vcpu_fid," \
+	-v vm_call=" kvm_hvc_arm64: .*r0: 0x0*$vm_fid," '
 # The thread id ends the "COMM-TID" column, and COMM may hold spaces ("CPU 0/KVM").
 function tid(   s) { match($0, /-[0-9]+ +\[[0-9]+\]/); s = substr($0, RSTART + 1, RLENGTH - 1); sub(/ .*/, "", s); return s }
 / kvm_exit: / {
@@ -31,8 +43,8 @@ function tid(   s) { match($0, /-[0-9]+ +\[[0-9]+\]/); s = substr($0, RSTART + 1
 	split(substr($0, RSTART, RLENGTH), f, /[:,] */)
 	vm[t] = f[2]; last[t] = f[6]
 }
-/ kvm_hvc_arm64: .*r0: 0x0*86000029,/ { t = tid(); vcpucall[t] = last[t] }
-/ kvm_hvc_arm64: .*r0: 0x0*86000028,/ { t = tid(); vmcall[t] = last[t] }
+$0 ~ vcpu_call { t = tid(); vcpucall[t] = last[t] }
+$0 ~ vm_call { t = tid(); vmcall[t] = last[t] }
 END { for (t in vm) printf "%s %s %s %s\n", vm[t], last[t], vcpucall[t] + 0, vmcall[t] + 0 }
 ' "$text" >"$dir/.hvc.txt"
 rm -f "$text"

@@ -54,6 +54,12 @@ for trace in "$ROOT"/tests/traces/*.dat; do
 	cmp -s "$tmp/want-classes" "$tmp/got-classes" || diff "$tmp/want-classes" "$tmp/got-classes" || true
 	check "$name: exitstat says the kernel layout is patched" \
 		jq -e '.trace["kernel layout"] | startswith("patched")' "$tmp/summary.json"
+	# The guests' driver reads its exit statistics: those calls have names, as every other
+	# vendor-hypervisor call of the trace.
+	"$exitstat" hvc --json "$trace" >"$tmp/hvc.json"
+	check "$name: hvc names every vendor-hypervisor call ($(jq -r '[.calls[] | select(.owner == "vendor hypervisor") | .name] | join(", ")' "$tmp/hvc.json"))" \
+		jq -e '[.calls[] | select(.owner == "vendor hypervisor")]
+			| all(.name != "(unknown)") and any(.name | startswith("KVM_EXIT_STATS_"))' "$tmp/hvc.json"
 done
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

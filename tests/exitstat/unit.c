@@ -15,6 +15,7 @@
 #include <event-parse.h>
 
 #include "unit.h"
+#include "exitlab/exit-stats-abi.h"
 
 static void test_ec_names(void)
 {
@@ -56,6 +57,20 @@ static void test_smccc_names(void)
 	CHECK(!strcmp(es_smccc_owner(0x82001234), "SiP service"));
 	CHECK(!strcmp(es_smccc_owner(0x0), "yielding call"));
 	CHECK(!strcmp(es_smccc_owner(0xb2000000), "trusted OS"));
+}
+
+/* exitlab's own hypercalls, by their IDs in include/exitlab/exit-stats-abi.h */
+static void test_exit_stats_names(void)
+{
+	CHECK(!strcmp(es_smccc_name(EXIT_STATS_VM_FUNC_ID), "KVM_EXIT_STATS_VM (exitlab)"));
+	CHECK(!strcmp(es_smccc_name(EXIT_STATS_VCPU_FUNC_ID), "KVM_EXIT_STATS_VCPU (exitlab)"));
+	CHECK(!strcmp(es_smccc_owner(EXIT_STATS_VM_FUNC_ID), "vendor hypervisor"));
+	CHECK(!strcmp(es_smccc_owner(EXIT_STATS_VCPU_FUNC_ID), "vendor hypervisor"));
+	CHECK(!strcmp(es_smccc_name(EXIT_STATS_KVM_FEATURES_FUNC_ID), "KVM_FEATURES"));
+	/* neighbours stay unknown; the 64-bit convention is not these calls */
+	CHECK(es_smccc_name(EXIT_STATS_VCPU_FUNC_ID + 1) == NULL);
+	CHECK(es_smccc_name(EXIT_STATS_VM_FUNC_ID - 1) == NULL);
+	CHECK(es_smccc_name(EXIT_STATS_VM_FUNC_ID | 0x40000000) == NULL);
 }
 
 static void test_sysreg_names(void)
@@ -345,6 +360,7 @@ int main(void)
 {
 	run("ec_names", test_ec_names);
 	run("smccc_names", test_smccc_names);
+	run("exit_stats_names", test_exit_stats_names);
 	run("sysreg_names", test_sysreg_names);
 	run("layout_stock", test_layout_stock);
 	run("layout_patched", test_layout_patched);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * exit-stats-abi: a KVM selftest-style check, run inside the emulated KVM host, of the guest
- * exit-statistics hypercalls of kernel-patches/6.1/0003 (EXIT_STATS_VM 0x86000028 and
- * EXIT_STATS_VCPU 0x86000029). It builds a bare one-vcpu VM whose code is `hvc #0` followed
+ * exit-statistics hypercalls of kernel-patches/6.1/0003 (EXIT_STATS_VM and EXIT_STATS_VCPU of
+ * include/exitlab/exit-stats-abi.h). It builds a bare one-vcpu VM whose code is `hvc #0` followed
  * by a store to an unmapped address (an MMIO exit back to us), sets w0-w2, runs it and reads
  * w0-w3 back: every documented return code, for AArch64 and AArch32 callers alike.
  *
@@ -16,25 +16,30 @@
 #include <string.h>
 
 #include "bare-vcpu.h"
+/* Relative, so that tests/host/Makefile needs no -I for it. */
+#include "../../include/exitlab/exit-stats-abi.h"
 
 #define PROG "exit-stats-abi"
 
-#define FEATURES 0x86000000U
-#define STATS_VM 0x86000028U
-#define STATS_VCPU 0x86000029U
-#define CLASS_ALL 0xffffffffU
+/* Short names for the ABI's definitions (the header is the one place with their values). */
+#define FEATURES EXIT_STATS_KVM_FEATURES_FUNC_ID
+#define STATS_VM EXIT_STATS_VM_FUNC_ID
+#define STATS_VCPU EXIT_STATS_VCPU_FUNC_ID
+#define CLASS_ALL EXIT_STATS_CLASS_ALL
+#define STAT_COUNT EXIT_STATS_STAT_COUNT
+#define STAT_TIME_NS EXIT_STATS_STAT_TIME_NS
+#define STAT_TIME_TICKS EXIT_STATS_STAT_TIME_TICKS
+#define RET_SUCCESS EXIT_STATS_RET_SUCCESS
+#define RET_NOT_SUPPORTED EXIT_STATS_RET_NOT_SUPPORTED
+#define RET_INVALID_PARAMETER EXIT_STATS_RET_INVALID_PARAMETER
+#define RET_CLASS_UNDEFINED EXIT_STATS_RET_CLASS_UNDEFINED
+#define RET_CLASS_NEVER_TAKEN EXIT_STATS_RET_CLASS_NEVER_TAKEN
+#define FEATURES_W1 EXIT_STATS_FEATURES_W1_MASK
+/* Exception classes (ESR_ELx.EC) the checks use */
 #define EC_HVC32 0x12U
 #define EC_SVC64 0x15U
 #define EC_HVC64 0x16U
 #define EC_DABT_LOW 0x24U
-#define STAT_COUNT 0U
-#define STAT_TIME_NS 1U
-#define STAT_TIME_TICKS 2U
-#define RET_SUCCESS 0
-#define RET_NOT_SUPPORTED (-1)
-#define RET_INVALID_PARAMETER (-3)
-#define RET_CLASS_UNDEFINED (-10)
-#define RET_CLASS_NEVER_TAKEN (-11)
 
 static int passed, failed;
 
@@ -114,7 +119,7 @@ static void test_caller(const char *mode, int aarch32, const char *param)
 		bare_vcpu_create(&v.vcpu, PROG, code64, sizeof(code64) / sizeof(code64[0]), 0);
 
 	a = hvc(&v, FEATURES, 0, 0);
-	check((a.value & 0x300) == 0x300, "%s: KVM features bitmap advertises functions 40 and 41 (w1 0x%08x)",
+	check((a.value & FEATURES_W1) == FEATURES_W1, "%s: KVM features bitmap advertises functions 40 and 41 (w1 0x%08x)",
 	      mode, (uint32_t)a.value);
 
 	/* In a bare VM every HVC is ours: the class count is exact. The features call above
@@ -151,20 +156,22 @@ static void test_caller(const char *mode, int aarch32, const char *param)
 	a = hvc(&v, STATS_VM, 0x02, STAT_COUNT);
 	check(a.status == RET_CLASS_UNDEFINED && a.value == 0,
 	      "%s: class 0x02 (not defined by the architecture) -> %d", mode, a.status);
-	a = hvc(&v, STATS_VM, 0x43, STAT_COUNT);
-	check(a.status == RET_CLASS_UNDEFINED, "%s: class 0x43 (beyond the last) -> %d", mode, a.status);
+	a = hvc(&v, STATS_VM, EXIT_STATS_NR_CLASSES, STAT_COUNT);
+	check(a.status == RET_CLASS_UNDEFINED, "%s: class 0x%x (beyond the last) -> %d", mode,
+	      EXIT_STATS_NR_CLASSES, a.status);
 	a = hvc(&v, STATS_VCPU, EC_SVC64, STAT_COUNT);
 	check(a.status == RET_CLASS_NEVER_TAKEN,
 	      "%s: class SVC64 (defined, never reaches the hypervisor) -> %d", mode, a.status);
-	a = hvc(&v, STATS_VM, CLASS_ALL, 3);
-	check(a.status == RET_INVALID_PARAMETER, "%s: statistic 3 -> %d", mode, a.status);
+	a = hvc(&v, STATS_VM, CLASS_ALL, STAT_TIME_TICKS + 1);
+	check(a.status == RET_INVALID_PARAMETER, "%s: statistic %d -> %d", mode, STAT_TIME_TICKS + 1,
+	      a.status);
 
 	if (write_param(param, "0") == 0) {
 		a = hvc(&v, STATS_VM, CLASS_ALL, STAT_COUNT);
 		check(a.status == RET_NOT_SUPPORTED && a.value == 0,
 		      "%s: with kvm.guest_exit_stats=0 the call returns NOT_SUPPORTED (%d)", mode, a.status);
 		a = hvc(&v, FEATURES, 0, 0);
-		check((a.value & 0x300) == 0, "%s: ... and the features bitmap hides it (w1 0x%08x)",
+		check((a.value & FEATURES_W1) == 0, "%s: ... and the features bitmap hides it (w1 0x%08x)",
 		      mode, (uint32_t)a.value);
 		write_param(param, "1");
 	} else {

@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "exitstat.h"
+#include "exitlab/exit-stats-abi.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -233,6 +234,9 @@ static const struct fid_name smccc_names[] = {
 	{ 0x8600ff01, "KVM_VENDOR_HYP_CALL_UID" },
 	{ 0x86000000, "KVM_FEATURES" },
 	{ 0x86000001, "KVM_PTP" },
+	/* exitlab's guest exit statistics (kernel-patches/6.1/0003) */
+	{ EXIT_STATS_VM_FUNC_ID, "KVM_EXIT_STATS_VM (exitlab)" },
+	{ EXIT_STATS_VCPU_FUNC_ID, "KVM_EXIT_STATS_VCPU (exitlab)" },
 	{ 0xc6000002, "KVM_HYP_MEMINFO (pKVM)" },
 	{ 0xc6000003, "KVM_MEM_SHARE (pKVM)" },
 	{ 0xc6000004, "KVM_MEM_UNSHARE (pKVM)" },
