@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tpidr-check: do a vcpu's thread-ID registers survive being descheduled? The reproducer of
- * the 32-bit SMP guest crash (docs/known-issues.md). ARMv7 SMP Linux keeps `current` in
- * TPIDRURO and the per-cpu offset in TPIDRPRW; if the value a guest wrote there is not the
- * value it reads back after the host ran something else on its CPU, the guest kernel crashes
- * the way the 32-bit SMP guests did.
+ * vcpu-state-check: does a vcpu's EL1 state survive exits and being descheduled? The reproducer
+ * of the 32-bit SMP guest crash (docs/known-issues.md). ARMv7 SMP Linux keeps `current` in
+ * TPIDRURO, the per-cpu offset in TPIDRPRW, and a system call's user PSR in SPSR_svc until it
+ * saves it; if a value the guest wrote is not what it reads back after the host ran something
+ * else on its CPU, the guest kernel crashes the way the 32-bit SMP guests did.
  *
  * Runs V bare one-vcpu VMs (one thread each; V above the host's CPU count makes vcpus share
  * CPUs) for S seconds. Each guest loops: write fresh values to TPIDRURO/TPIDRPRW/TPIDRURW
  * (TPIDRRO_EL0/TPIDR_EL1/TPIDR_EL0 for --aarch64), hypercall (a world switch), spin, read them
- * back; a mismatch is reported to this program by MMIO stores (tpidr-guest32.S).
+ * back; a mismatch is reported to this program by MMIO stores (vcpu-state-guest32.S).
  * Options move the vcpu threads around: --migrate (a new CPU affinity at every progress
  * exit), --yield (sched_yield at every progress exit), --busy N (N competing busy threads).
  *
@@ -30,11 +30,11 @@
 
 #include "bare-vcpu.h"
 
-#define PROG "tpidr-check"
+#define PROG "vcpu-state-check"
 #define MAX_VMS 64
 
-extern const uint32_t tpidr_guest32[], tpidr_guest32_end[];
-extern const uint32_t tpidr_guest64[], tpidr_guest64_end[];
+extern const uint32_t vcpu_state_guest32[], vcpu_state_guest32_end[];
+extern const uint32_t vcpu_state_guest64[], vcpu_state_guest64_end[];
 
 struct opts {
 	int vms, seconds, aarch64, migrate, yield, busy;
@@ -53,10 +53,10 @@ static atomic_int stop;
 
 static const char *reg_name(int aarch64, uint32_t reg)
 {
-	static const char *const a32[] = { "?", "TPIDRURO", "TPIDRPRW", "TPIDRURW" };
-	static const char *const a64[] = { "?", "TPIDRRO_EL0", "TPIDR_EL1", "TPIDR_EL0" };
+	static const char *const a32[] = { "?", "TPIDRURO", "TPIDRPRW", "TPIDRURW", "SPSR_svc" };
+	static const char *const a64[] = { "?", "TPIDRRO_EL0", "TPIDR_EL1", "TPIDR_EL0", "SPSR_EL1" };
 
-	if (reg > 3)
+	if (reg > 4)
 		reg = 0;
 	return aarch64 ? a64[reg] : a32[reg];
 }
@@ -79,9 +79,9 @@ static void *vm_thread(void *arg)
 	int ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN), cpu = r->index;
 
 	if (opt->aarch64)
-		bare_vcpu_create(&v, PROG, tpidr_guest64, (size_t)(tpidr_guest64_end - tpidr_guest64), 0);
+		bare_vcpu_create(&v, PROG, vcpu_state_guest64, (size_t)(vcpu_state_guest64_end - vcpu_state_guest64), 0);
 	else
-		bare_vcpu_create(&v, PROG, tpidr_guest32, (size_t)(tpidr_guest32_end - tpidr_guest32), 1);
+		bare_vcpu_create(&v, PROG, vcpu_state_guest32, (size_t)(vcpu_state_guest32_end - vcpu_state_guest32), 1);
 	bare_vcpu_set_xreg(&v, 4, BARE_MMIO_ADDR);
 	bare_vcpu_set_xreg(&v, 8, (uint64_t)(r->index + 1) << 24);
 	bare_vcpu_set_xreg(&v, 9, opt->spin);
@@ -150,8 +150,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: %s [--vms N] [--seconds S] [--aarch64] [--migrate] [--yield] [--busy N]\n"
 		"          [--spin N] [--report-every POW2]\n"
-		"Checks that a vcpu's thread-ID registers (TPIDRURO/TPIDRPRW/TPIDRURW; with --aarch64\n"
-		"TPIDRRO_EL0/TPIDR_EL1/TPIDR_EL0) read back what the guest wrote, across hypercalls\n"
+		"Checks that a vcpu's TPIDRURO/TPIDRPRW/TPIDRURW and SPSR_svc (with --aarch64\n"
+		"TPIDRRO_EL0/TPIDR_EL1/TPIDR_EL0/SPSR_EL1) read back what the guest wrote, across hypercalls\n"
 		"and host rescheduling, with N one-vcpu VMs (default 4) for S seconds (default 20).\n"
 		"Exit status: 0 no mismatch, 1 a mismatch, 2 usage, 77 no /dev/kvm.\n", PROG);
 }
