@@ -30,6 +30,9 @@ Options:
   --smp N             host CPUs (default 2)
   --mem MB            host memory (default: enough for the guests, at least 2048)
   --icount            deterministic timing: QEMU -icount shift=0 (1 ns per instruction)
+  --outer-qemu FILE   run the host on this qemu-system-aarch64 instead of exitlab's
+                      (images/build-qemu.sh: Debian's QEMU with images/qemu-patches); e.g.
+                      /usr/bin/qemu-system-aarch64 reproduces the 32-bit SMP guest crash
   --events LIST       more trace events, comma separated (e.g. sched:sched_switch)
   --buffer-kb N       trace-cmd ring buffer per CPU in KiB (default 20000)
   --no-trace          run without trace-cmd
@@ -54,13 +57,13 @@ usage_error() { printf '%s: %s (see --help)\n' "$PROG" "$1" >&2; exit 2; }
 need_uint() { [[ "$2" =~ ^[1-9][0-9]*$ ]] || usage_error "$1 needs a positive integer, got '$2'"; }
 need_count() { [[ "$2" =~ ^(0|[1-9][0-9]*)$ ]] || usage_error "$1 needs a whole number, got '$2'"; }
 
-guests=1 guest_arch=arm guest_smp=1 guest_mem=256 guest_cmd='' host_cmd='' guest_kernel='' cpu=cortex-a57 smp=2 mem=''
+guests=1 guest_arch=arm guest_smp=1 guest_mem=256 guest_cmd='' host_cmd='' guest_kernel='' cpu=cortex-a57 smp=2 mem='' outer_qemu=''
 icount=0 events='' buffer_kb=20000 trace=1 guest_exit_stats=1 timeout=900 out='' shell=0 build_only=0 install=1 verbose=0
 while [ $# -gt 0 ]; do
 	opt=$1
 	case "$opt" in
 	--guests | --guest-arch | --guest-smp | --guest-mem | --guest-cmd | --host-cmd | --guest-kernel | \
-		--cpu | --smp | --mem | \
+		--cpu | --smp | --mem | --outer-qemu | \
 		--events | --buffer-kb | --timeout | --out)
 		[ $# -ge 2 ] || usage_error "$opt needs a value"
 		val=$2
@@ -79,6 +82,9 @@ while [ $# -gt 0 ]; do
 	--guest-kernel)
 		if [ ! -f "$val" ] || [ ! -r "$val" ]; then usage_error "--guest-kernel: cannot read '$val'"; fi
 		guest_kernel=$(cd "$(dirname "$val")" && pwd)/$(basename "$val") ;;
+	--outer-qemu)
+		if [ ! -f "$val" ] || [ ! -x "$val" ]; then usage_error "--outer-qemu: '$val' is not an executable file"; fi
+		outer_qemu=$(cd "$(dirname "$val")" && pwd)/$(basename "$val") ;;
 	--cpu)
 		case "$val" in cortex-a57 | max) cpu=$val ;; *) usage_error "--cpu is cortex-a57 or max, not '$val'" ;; esac ;;
 	--smp) need_uint "$opt" "$val"; smp=$val ;;
@@ -101,9 +107,6 @@ while [ $# -gt 0 ]; do
 	esac
 done
 [ "$guest_smp" -le "$smp" ] || usage_error "--guest-smp $guest_smp exceeds the host's --smp $smp (KVM_CAP_NR_VCPUS)"
-if [ "$guest_arch" = arm ] && [ "$guest_smp" -gt 1 ]; then
-	log "warning: 32-bit guests with more than one vcpu crash intermittently on the emulated host (docs/known-issues.md)"
-fi
 if [ -z "$mem" ]; then
 	mem=$((1024 + guests * (guest_mem + 64)))
 	[ "$mem" -ge 2048 ] || mem=2048
@@ -148,6 +151,11 @@ case "$guest_arch" in
 arm) guest_kernel_target=guest-armhf guest_rootfs_arch=armhf ;;
 arm64) guest_kernel_target=guest-arm64 guest_rootfs_arch=arm64 ;;
 esac
+if [ -z "$outer_qemu" ]; then
+	phase_begin "outer emulator (Debian's qemu-system-aarch64 + images/qemu-patches)"
+	outer_qemu=$("$ROOT/images/build-qemu.sh")
+	phase_end outer-qemu
+fi
 phase_begin "host kernel (arm64, patched)"
 host_image=$("$ROOT/images/build-kernel.sh" host-arm64)
 phase_end host-kernel
@@ -164,8 +172,8 @@ make -s -C "$ROOT/tests/host" BUILD="$BUILD_DIR/host-tests" || die "building the
 guest_base=$("$ROOT/images/build-guest-rootfs.sh" "$guest_rootfs_arch")
 phase_end rootfs
 if [ "$build_only" = 1 ]; then
-	printf 'host kernel:  %s\nguest kernel: %s\nhost rootfs:  %s\nguest rootfs: %s\n' \
-		"$host_image" "$guest_kernel" "$host_base" "$guest_base"
+	printf 'outer qemu:   %s\nhost kernel:  %s\nguest kernel: %s\nhost rootfs:  %s\nguest rootfs: %s\n' \
+		"$outer_qemu" "$host_image" "$guest_kernel" "$host_base" "$guest_base"
 	exit 0
 fi
 
@@ -198,7 +206,7 @@ cat "$host_base" "$work/run.cpio.gz" >"$work/initrd.gz"
 truncate -s "${disk_mb}M" "$work/results.img"
 
 # shellcheck disable=SC2054 # commas belong to QEMU's option syntax
-qemu=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu "$cpu" -smp "$smp" -m "$mem"
+qemu=("$outer_qemu" -M virt,virtualization=on,gic-version=3 -cpu "$cpu" -smp "$smp" -m "$mem"
 	-nodefaults -display none -no-reboot
 	-chardev "stdio,id=console,mux=on,signal=off,logfile=$out/host-console.log"
 	-serial chardev:console
@@ -241,10 +249,10 @@ else
 	mv "$work/results.img" "$out/results.img"
 fi
 "$ROOT/scripts/collect-results.sh" --out "$out" --host-image "$host_image" \
-	--host-packages "$(dirname "$host_base")/packages" --outer-cmd "${qemu[*]}" \
+	--host-packages "$(dirname "$host_base")/packages" --outer-cmd "${qemu[*]}" --outer-qemu "$outer_qemu" \
 	--guest-cmd "$guest_cmd" --host-cmd "$host_cmd" --boot-status "$boot_status" \
 	--phases "$(for k in "${!phase_s[@]}"; do printf '%s=%s ' "$k" "${phase_s[$k]}"; done)" \
-	--settings "guests=$guests guest_arch=$guest_arch guest_smp=$guest_smp guest_mem=$guest_mem cpu=$cpu smp=$smp mem=$mem icount=$icount guest_kernel=${guest_kernel// /%20} trace=$trace guest_exit_stats=$guest_exit_stats buffer_kb=$buffer_kb timeout=$timeout events=$events" ||
+	--settings "guests=$guests guest_arch=$guest_arch guest_smp=$guest_smp guest_mem=$guest_mem cpu=$cpu smp=$smp mem=$mem outer_qemu=${outer_qemu// /%20} icount=$icount guest_kernel=${guest_kernel// /%20} trace=$trace guest_exit_stats=$guest_exit_stats buffer_kb=$buffer_kb timeout=$timeout events=$events" ||
 	log "ERROR: writing run.json failed"
 rm -rf "$work"
 

@@ -8,8 +8,10 @@ usage() {
 Usage: images/install-deps.sh [--check] [--help]
 
 Installs (as root, with apt-get) the cross compilers, Linux 6.1 source, QEMU,
-trace-cmd and the libraries exitlab builds against, and enables the arm64 and
-armhf package architectures so images/ can unpack Debian's ARM packages.
+trace-cmd and the libraries exitlab builds against, enables the arm64 and
+armhf package architectures so images/ can unpack Debian's ARM packages, and
+adds Debian's source index (deb-src, same mirrors as the deb entries) so that
+images/build-qemu.sh can fetch the source package of the installed QEMU.
 
   --check   only report what is missing; exit 0 if nothing, 1 otherwise
 USAGE
@@ -23,11 +25,14 @@ PACKAGES=(
 	qemu-system-arm
 	trace-cmd libtracecmd-dev libtracefs-dev libtraceevent-dev pkg-config
 	shellcheck clang libclang-rt-14-dev gnuplot-nox
+	meson ninja-build libglib2.0-dev libpixman-1-dev libfdt-dev zlib1g-dev
 )
 # EXITLAB_EXTRA_PACKAGES: more packages to require (the tests use it to fake a missing one).
 read -r -a extra <<<"${EXITLAB_EXTRA_PACKAGES:-}"
 PACKAGES+=("${extra[@]}")
 FOREIGN_ARCHES=(arm64 armhf)
+# Debian's source index for images/build-qemu.sh, written by this script.
+SRC_LIST=/etc/apt/sources.list.d/exitlab-deb-src.sources
 
 check_only=0
 for arg in "$@"; do
@@ -50,14 +55,40 @@ for a in "${FOREIGN_ARCHES[@]}"; do
 	grep -qx "$a" <<<"$foreign" || arch_missing+=("$a")
 done
 
+# Whether apt knows Debian's source package of QEMU (no grep -q: it would SIGPIPE apt-cache).
+qemu_source_known() { [ -n "$(apt-cache showsrc qemu 2>/dev/null | sed -n '/^Package: qemu$/p')" ]; }
+src_missing=0
+qemu_source_known || src_missing=1
+
 if [ "$check_only" = 1 ]; then
-	if [ "${#missing[@]}" -eq 0 ] && [ "${#arch_missing[@]}" -eq 0 ]; then
+	if [ "${#missing[@]}" -eq 0 ] && [ "${#arch_missing[@]}" -eq 0 ] && [ "$src_missing" = 0 ]; then
 		exit 0
 	fi
 	[ "${#missing[@]}" -eq 0 ] || echo "missing packages: ${missing[*]}"
 	[ "${#arch_missing[@]}" -eq 0 ] || echo "missing dpkg architectures: ${arch_missing[*]}"
+	[ "$src_missing" = 0 ] || echo "missing Debian source index (deb-src) for the qemu source package"
 	exit 1
 fi
+
+# deb-src twins of the machine's Debian deb entries: deb822 stanzas in $SRC_LIST, one-line
+# entries in a .list beside it.
+write_src_list() {
+	local f
+	for f in /etc/apt/sources.list.d/*.sources; do
+		if [ -f "$f" ] && [ "$f" != "$SRC_LIST" ]; then
+			sed -e '/^Types:/s/.*/Types: deb-src/' "$f"
+			echo
+		fi
+	done >"$SRC_LIST.tmp"
+	mv "$SRC_LIST.tmp" "$SRC_LIST"
+	local one_line=${SRC_LIST%.sources}.list
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+		if [ -f "$f" ] && [ "$f" != "$one_line" ]; then
+			sed -n 's/^deb /deb-src /p' "$f"
+		fi
+	done >"$SRC_LIST.list-tmp"
+	mv "$SRC_LIST.list-tmp" "$one_line"
+}
 
 if [ "$(id -u)" != 0 ]; then
 	echo "install-deps.sh: must run as root to apt-get install: ${missing[*]} ${arch_missing[*]}" >&2
@@ -67,6 +98,7 @@ fi
 for a in "${arch_missing[@]}"; do
 	dpkg --add-architecture "$a"
 done
+[ "$src_missing" = 0 ] || write_src_list
 
 export DEBIAN_FRONTEND=noninteractive
 # A single stale index (seen: "Mirror sync in progress?") makes apt-get update exit 100 even
@@ -80,6 +112,10 @@ for probe in linux-source-6.1 busybox-static:arm64 busybox-static:armhf qemu-sys
 		exit 1
 	fi
 done
+if ! qemu_source_known; then
+	echo "install-deps.sh: Debian's source package qemu cannot be resolved; check $SRC_LIST" >&2
+	exit 1
+fi
 
 if [ "${#missing[@]}" -gt 0 ]; then
 	echo "install-deps.sh: installing ${missing[*]}"

@@ -14,24 +14,25 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 usage() {
 	cat <<'USAGE'
 Usage: scripts/collect-results.sh --out DIR [--host-image IMAGE] [--host-packages FILE]
-         [--outer-cmd CMD]
+         [--outer-cmd CMD] [--outer-qemu PATH]
          [--guest-cmd CMD] [--host-cmd CMD] [--boot-status N] [--phases "k=v ..."] [--settings "k=v ..."]
 Writes DIR/guestN/kvm-stats.json and DIR/run.json, and adds kernel crashes to DIR/errors.txt.
 Needs jq.
 USAGE
 }
 
-out='' host_image='' host_packages='' outer_cmd='' guest_cmd='' host_cmd='' boot_status=0 phases='' settings=''
+out='' host_image='' host_packages='' outer_cmd='' outer_qemu='' guest_cmd='' host_cmd='' boot_status=0 phases='' settings=''
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-h | --help) usage; exit 0 ;;
-	--out | --host-image | --host-packages | --outer-cmd | --guest-cmd | --host-cmd | --boot-status | --phases | --settings)
+	--out | --host-image | --host-packages | --outer-cmd | --outer-qemu | --guest-cmd | --host-cmd | --boot-status | --phases | --settings)
 		[ $# -ge 2 ] || { usage >&2; exit 2; }
 		case "$1" in
 		--out) out=$2 ;;
 		--host-image) host_image=$2 ;;
 		--host-packages) host_packages=$2 ;;
 		--outer-cmd) outer_cmd=$2 ;;
+		--outer-qemu) outer_qemu=$2 ;;
 		--guest-cmd) guest_cmd=$2 ;;
 		--host-cmd) host_cmd=$2 ;;
 		--boot-status) boot_status=$2 ;;
@@ -114,7 +115,9 @@ jq -n \
 	--arg source "$KERNEL_SOURCE_PKG $(pkg_version "$KERNEL_SOURCE_PKG")" \
 	--arg series "$(series_hash)" \
 	--arg patches "$(series_files | xargs -n1 basename | paste -sd' ')" \
-	--arg outer_version "$(qemu-system-aarch64 --version | head -n1)" \
+	--arg outer_version "$("${outer_qemu:-qemu-system-aarch64}" --version | head -n1)" \
+	--arg outer_source "qemu $(dpkg-query -W -f='${source:Version}' qemu-system-arm 2>/dev/null)" \
+	--arg outer_patches "$(paste -sd' ' "$(dirname "${outer_qemu:-/nonexistent/x}")/patches" 2>/dev/null)" \
 	--arg outer_cmd "$outer_cmd" \
 	--arg inner_qemu "$(printf '%s' "${inner_qemu#qemu-system-arm_}" | sed 's/%3a/:/g')" \
 	--arg guest_cmd "$guest_cmd" \
@@ -130,7 +133,9 @@ jq -n \
 	'{exitlab: $exitlab, date: $date,
 	  host_kernel: {release: $release, source: $source, patch_series_sha256_16: $series,
 	                patches: ($patches | split(" "))},
-	  qemu: {outer_version: $outer_version, outer_cmdline: $outer_cmd,
+	  qemu: {outer_version: $outer_version, outer_source: $outer_source,
+	         outer_patches: ($outer_patches | split(" ") | map(select(. != ""))),
+	         outer_cmdline: $outer_cmd,
 	         inner_version: $inner_qemu},
 	  settings: ($settings + {guest_cmd: (if $guest_cmd == "" then null else $guest_cmd end),
 	                          host_cmd: (if $host_cmd == "" then null else $host_cmd end)}),

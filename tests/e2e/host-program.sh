@@ -7,7 +7,8 @@ if [ $# -lt 1 ] || [ "$1" = -h ] || [ "$1" = --help ]; then
 	echo "Usage: tests/e2e/host-program.sh PROGRAM [ARGS...]   (PROGRAM from tests/host/)"
 	exit 2
 fi
-out=$ROOT/build/test-runs/host-$1
+name=${1%% *}
+out=$ROOT/build/test-runs/host-$name
 rm -rf "$out"
 status=0
 "$ROOT/run-host.sh" --out "$out" --guests 0 --host-cmd "$*" || status=$?

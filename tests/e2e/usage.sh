@@ -33,6 +33,7 @@ expect 2 "--cpu is cortex-a57 or max, not 'a72'" -- --cpu a72
 expect 2 "--timeout needs a positive integer, got '0'" -- --timeout 0
 expect 2 "--guest-smp 4 exceeds the host's --smp 2" -- --guest-smp 4
 expect 2 "--events takes SYSTEM" -- --events 'kvm;rm'
+expect 2 "--outer-qemu: '/nonexistent/qemu' is not an executable file" -- --outer-qemu /nonexistent/qemu
 EXITLAB_EXTRA_PACKAGES=exitlab-no-such-package \
 	expect 2 'missing packages: exitlab-no-such-package.*install-deps.sh' -- --no-install
 mkdir -p "$tmp/used"
