@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build a guest's base initramfs: Debian's busybox-static for the guest architecture, the
 # guest init and workload scripts (scripts/guest/) and the project's guest programs
-# (tools/guest-exits, built static with arm-linux-gnueabihf / aarch64-linux-gnu).
+# (tools/guest-exits and benchmarks/workloads' exitlab-workload, built static with
+# arm-linux-gnueabihf / aarch64-linux-gnu).
 # Cached under build/rootfs/guest-ARCH/KEY/ (KEY: package versions, scripts, programs).
 set -euo pipefail
 PROG=build-guest-rootfs
@@ -25,7 +26,9 @@ names=$(deb_closure_names "$arch" busybox-static) ||
 # The project's guest programs, cross-compiled (static) for this architecture.
 make -s -C "$EXITLAB_ROOT/tools/guest-exits" BUILD="$BUILD_DIR/guest-exits" "$arch" ||
 	die "building guest-exits for $arch failed"
-guest_programs=("$BUILD_DIR/guest-exits/$arch/guest-exits")
+make -s -C "$EXITLAB_ROOT/benchmarks/workloads" BUILD="$BUILD_DIR/workloads" "$arch" ||
+	die "building the workloads (benchmarks/workloads) for $arch failed"
+guest_programs=("$BUILD_DIR/guest-exits/$arch/guest-exits" "$BUILD_DIR/workloads/$arch/exitlab-workload")
 key_args=("str:$names" "file:$0" "file:$EXITLAB_ROOT/images/lib.sh")
 for f in "${guest_programs[@]}"; do key_args+=("file:$f"); done
 for f in "${guest_scripts[@]}"; do key_args+=("file:$f"); done

@@ -25,6 +25,7 @@ PACKAGES=(
 	qemu-system-arm
 	trace-cmd libtracecmd-dev libtracefs-dev libtraceevent-dev pkg-config
 	shellcheck clang libclang-rt-14-dev gnuplot-nox
+	parallel  # GNU parallel: benchmarks/multi-guest runs its cells with it
 	meson ninja-build libglib2.0-dev libpixman-1-dev libfdt-dev zlib1g-dev
 )
 # EXITLAB_EXTRA_PACKAGES: more packages to require (the tests use it to fake a missing one).
