@@ -144,7 +144,7 @@ int main(int argc, char **argv)
 	e1 = vm_exits(o.exits_file);
 	if (rc)
 		return rc;
-	printf("%s: name=%s ops=%" PRIu64 " seconds=%.6f ops_per_s=%.3f unit=%s vm_exits=%" PRId64
+	printf("%s: name=%s ops=%" PRIu64 " seconds=%.6f ops_per_s=%.6f unit=%s vm_exits=%" PRId64
 	       " check=%" PRIu64 "%s%s\n", PROG, w->name, r.ops, r.seconds,
 	       r.seconds > 0 ? (double)r.ops / r.seconds : 0.0, w->unit,
 	       e0 >= 0 && e1 >= 0 ? e1 - e0 : -1, r.check, r.extra ? " " : "", r.extra ? r.extra : "");
