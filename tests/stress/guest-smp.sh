@@ -14,7 +14,8 @@ Usage: tests/stress/guest-smp.sh [--runs N] [--seconds S] [--out DIR] [-- RUN-HO
   --runs N      boots of the host (default 20)
   --seconds S   how long the reproducer runs in each boot (default 20)
   --out DIR     where the runs' results go (default build/stress/guest-smp-DATE-TIME)
-  RUN-HOST-OPTIONS are added to ./run-host.sh's (e.g. --cpu max, --icount, --no-trace).
+  RUN-HOST-OPTIONS are added to ./run-host.sh's (e.g. --cpu max, --icount, --no-trace);
+  a guest not powered off after --timeout 240 s (overridable there) counts as hung.
 Prints one PASS/FAIL line per run and ends with "N passed, N failed".
 Exit status: 0 every run passed, 1 a run failed, 2 usage.
 USAGE
@@ -52,7 +53,7 @@ for i in $(seq 1 "$runs"); do
 	status=0
 	"$ROOT/run-host.sh" --out "$dir" --guests 2 --guest-smp 2 --guest-arch arm \
 		--guest-cmd "$workload" --host-cmd "vcpu-state-check --vms 4 --seconds $seconds" \
-		"$@" >"$out/run-$i.log" 2>&1 || status=$?
+		--timeout 240 "$@" >"$out/run-$i.log" 2>&1 || status=$?
 	crashes=$("$ROOT/scripts/scan-crashes.sh" "$dir" 2>/dev/null || true)
 	n_crash=$(grep -c 'crashed:' <<<"$crashes" || true)
 	verdict=$(tail -n1 "$dir/host-cmd.log" 2>/dev/null || echo "no reproducer output")
