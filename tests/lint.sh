@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Static checks: shellcheck on every shell script of the project, checkpatch.pl (from the
-# kernel source the series applies to) on every patch of kernel-patches/6.1, and the one
-# userspace definition of the exit-statistics hypercall ABI (include/exitlab/exit-stats-abi.h):
-# its values equal the kernel patch's, and its function IDs are written nowhere else.
+# kernel source the series applies to) on every patch of every series kernel-patches/V/, and
+# the one userspace definition of the exit-statistics hypercall ABI
+# (include/exitlab/exit-stats-abi.h): its values equal each series' kernel patch's, and its
+# function IDs are written nowhere else.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=images/lib.sh
@@ -20,17 +21,6 @@ for f in "${scripts[@]}"; do
 	fi
 done
 echo "shellcheck: ${#scripts[@]} scripts"
-# FILE_PATH_CHANGES only asks whether MAINTAINERS needs updating for a new file; 0003 adds
-# files under arch/arm64/kvm/, which MAINTAINERS already covers, and 0004 adds its entry.
-src=$(images/prepare-source.sh)
-while read -r p; do
-	if (cd "$src" && ./scripts/checkpatch.pl --quiet --ignore FILE_PATH_CHANGES "$p"); then
-		echo "PASS checkpatch $(basename "$p")"; passed=$((passed + 1))
-	else
-		echo "FAIL checkpatch $(basename "$p")"; failed=$((failed + 1))
-	fi
-done < <(series_files)
-
 abi=include/exitlab/exit-stats-abi.h
 # NAME's value in FILE ("#define NAME VALUE", or a patch's +/context line of one), in decimal.
 define_value() {
@@ -42,17 +32,67 @@ define_value() {
 	*) echo "none" ;;
 	esac
 }
-patches=$(mktemp)
-trap 'rm -f "$patches"' EXIT
-while read -r p; do cat "$p"; done < <(series_files) >"$patches"
-abi_ok=1
-# header name, kernel name (kernel-patches/6.1/0003 and the SMCCC return codes it uses)
-while read -r ours theirs; do
-	a=$(define_value "$abi" "$ours") k=$(define_value "$patches" "$theirs")
-	if [ "$a" = none ] || [ "$a" != "$k" ]; then
-		echo "FAIL $abi: $ours = $a, kernel-patches: $theirs = $k"; abi_ok=0
+
+# A directory that checkpatch.pl of Debian's package PKG (linux-source-VERSION, installed)
+# accepts as the top of a kernel tree: unpacked from the package's tarball (scripts/ and
+# include/ are what it reads; the other top-level directories only make it a tree) and kept
+# in build/src until the package version changes.
+checkpatch_tree() {
+	local top=$1 version tree tmp
+	version=$(pkg_version "$top")
+	tree=$BUILD_DIR/src/checkpatch-$top
+	if [ "$(cat "$tree/.exitlab-version" 2>/dev/null)" != "$version" ]; then
+		tmp=$BUILD_DIR/src/.checkpatch.$$
+		rm -rf "$tree" "$tmp"
+		mkdir -p "$tmp"
+		if ! tar -xf "/usr/src/$top.tar.xz" -C "$tmp" "$top"/{COPYING,CREDITS,Kbuild} \
+			"$top"/{MAINTAINERS,Makefile,README,scripts,include} --no-recursion \
+			"$top"/{Documentation,arch,drivers,fs,init,ipc,kernel,lib}; then
+			rm -rf "$tmp"
+			return 1
+		fi
+		echo "$version" >"$tmp/$top/.exitlab-version"
+		mv "$tmp/$top" "$tree" && rmdir "$tmp" || return 1
 	fi
-done <<'PAIRS'
+	echo "$tree"
+}
+
+# checkpatch.pl of the kernel the series DIR applies to (kernel-patches/VERSION) on each of
+# its patches.  FILE_PATH_CHANGES only asks whether MAINTAINERS needs updating for a new
+# file; 0003 adds files under arch/arm64/kvm/, which MAINTAINERS already covers, and 0004
+# adds its entry.
+check_patches() {
+	local dir=$1 pkg src p
+	pkg=linux-source-$(basename "$dir")
+	if [ -z "$(pkg_version "$pkg")" ] || [ ! -f "/usr/src/$pkg.tar.xz" ]; then
+		echo "SKIP checkpatch ${dir#"$ROOT"/}: $pkg is not installed"
+		return 0
+	fi
+	if ! src=$(checkpatch_tree "$pkg"); then
+		echo "FAIL checkpatch ${dir#"$ROOT"/}: cannot unpack /usr/src/$pkg.tar.xz"
+		failed=$((failed + 1))
+		return 0
+	fi
+	while read -r p; do
+		if (cd "$src" && ./scripts/checkpatch.pl --quiet --ignore FILE_PATH_CHANGES "$p"); then
+			echo "PASS checkpatch ${p#"$ROOT"/}"; passed=$((passed + 1))
+		else
+			echo "FAIL checkpatch ${p#"$ROOT"/}"; failed=$((failed + 1))
+		fi
+	done < <(PATCH_DIR=$dir series_files)
+}
+
+# The header's values equal those of the series DIR (its 0003 and the SMCCC return codes
+# it uses), and its function IDs are fast SMC32 vendor-hypervisor calls there.
+check_abi() {
+	local dir=$1 p ours theirs a k f want abi_ok=1
+	while read -r p; do cat "$p"; done < <(PATCH_DIR=$dir series_files) >"$patches"
+	while read -r ours theirs; do
+		a=$(define_value "$abi" "$ours") k=$(define_value "$patches" "$theirs")
+		if [ "$a" = none ] || [ "$a" != "$k" ]; then
+			echo "FAIL $abi: $ours = $a, ${dir#"$ROOT"/}: $theirs = $k"; abi_ok=0
+		fi
+	done <<'PAIRS'
 EXIT_STATS_FUNC_VM ARM_SMCCC_KVM_FUNC_EXIT_STATS_VM
 EXIT_STATS_FUNC_VCPU ARM_SMCCC_KVM_FUNC_EXIT_STATS_VCPU
 EXIT_STATS_CLASS_IRQ ARM_SMCCC_KVM_EXIT_CLASS_IRQ
@@ -68,22 +108,33 @@ EXIT_STATS_RET_INVALID_PARAMETER SMCCC_RET_INVALID_PARAMETER
 EXIT_STATS_RET_CLASS_UNDEFINED SMCCC_RET_KVM_EXIT_CLASS_UNDEFINED
 EXIT_STATS_RET_CLASS_NEVER_TAKEN SMCCC_RET_KVM_EXIT_CLASS_NEVER_TAKEN
 PAIRS
-# The function IDs: fast SMC32 calls of the vendor hypervisor, as the header's static
-# assertions encode them.
-for f in VM VCPU; do
-	want="ARM_SMCCC_CALL_VAL(ARM_SMCCC_FAST_CALL,ARM_SMCCC_SMC_32,ARM_SMCCC_OWNER_VENDOR_HYP,"
-	want+="ARM_SMCCC_KVM_FUNC_EXIT_STATS_$f)"
-	if ! grep -A 4 "^+#define ARM_SMCCC_VENDOR_HYP_KVM_EXIT_STATS_${f}_FUNC_ID" "$patches" |
-		tr -d ' \t\\\n+' | grep -F "$want" >/dev/null; then
-		echo "FAIL kernel-patches: ARM_SMCCC_VENDOR_HYP_KVM_EXIT_STATS_${f}_FUNC_ID is not a fast SMC32 vendor-hypervisor call"
-		abi_ok=0
+	# The function IDs: fast SMC32 calls of the vendor hypervisor, as the header's static
+	# assertions encode them.
+	for f in VM VCPU; do
+		want="ARM_SMCCC_CALL_VAL(ARM_SMCCC_FAST_CALL,ARM_SMCCC_SMC_32,ARM_SMCCC_OWNER_VENDOR_HYP,"
+		want+="ARM_SMCCC_KVM_FUNC_EXIT_STATS_$f)"
+		if ! grep -A 4 "^+#define ARM_SMCCC_VENDOR_HYP_KVM_EXIT_STATS_${f}_FUNC_ID" "$patches" |
+			tr -d ' \t\\\n+' | grep -F "$want" >/dev/null; then
+			echo "FAIL ${dir#"$ROOT"/}: ARM_SMCCC_VENDOR_HYP_KVM_EXIT_STATS_${f}_FUNC_ID is not a fast SMC32 vendor-hypervisor call"
+			abi_ok=0
+		fi
+	done
+	if [ "$abi_ok" = 1 ]; then
+		echo "PASS $abi mirrors ${dir#"$ROOT"/}"; passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
 	fi
+}
+
+# Every series: kernel-patches/VERSION/series, VERSION naming Debian's linux-source-VERSION.
+patches=$(mktemp)
+trap 'rm -f "$patches"' EXIT
+for dir in "$ROOT"/kernel-patches/*/; do
+	dir=${dir%/}
+	[ -f "$dir/series" ] || continue
+	check_patches "$dir"
+	check_abi "$dir"
 done
-if [ "$abi_ok" = 1 ]; then
-	echo "PASS $abi mirrors kernel-patches"; passed=$((passed + 1))
-else
-	failed=$((failed + 1))
-fi
 # No copies of the function IDs: only the header, the kernel patches, this check and the
 # README's table for readers may write them (any file git sees, untracked ones included).
 if copies=$(git grep -n -i -I --untracked -e '8600002[89]' -- . ":!$abi" ':!kernel-patches/' \
