@@ -77,11 +77,13 @@ if [ ! -f "$src/.exitlab-patched" ]; then
 			die "exitlab patch $p does not apply to qemu $srcver"
 	done <"$QEMU_PATCH_DIR/series"
 	# Only the board run-host.sh uses, and what its command line needs beyond what the
-	# board selects: a much shorter build than all of Debian's arm boards. QEMU 7.2's ARM
-	# target code calls into the v7-M NVIC and semihosting whatever the boards, so those
-	# stay (their Kconfig defaults are off without default devices).
+	# board selects: a much shorter build than all of Debian's arm boards. Without default
+	# devices, symbols that are `default y` are off: the TCG GICv3 (and its ITS) the board
+	# instantiates must be named. QEMU 7.2's ARM target code calls into the v7-M NVIC and
+	# semihosting whatever the boards, so those stay. same_board below checks the result.
 	printf '%s\n' '# exitlab: the virt board only (images/build-qemu.sh)' \
-		CONFIG_ARM_VIRT=y CONFIG_VIRTIO_BLK=y CONFIG_ARM_V7M=y CONFIG_ARM_COMPATIBLE_SEMIHOSTING=y >"$src.tmp/configs/devices/aarch64-softmmu/default.mak"
+		CONFIG_ARM_VIRT=y CONFIG_ARM_GICV3_TCG=y CONFIG_VIRTIO_BLK=y CONFIG_ARM_V7M=y \
+		CONFIG_ARM_COMPATIBLE_SEMIHOSTING=y >"$src.tmp/configs/devices/aarch64-softmmu/default.mak"
 	touch "$src.tmp/.exitlab-patched"
 	mv "$src.tmp" "$src"
 fi
@@ -116,6 +118,22 @@ if [ "$status" -ne 0 ]; then
 	tail -n 30 "$buildlog" >&2
 	die "qemu build failed (exit $status), full log: $buildlog"
 fi
+# The device tree QEMU builds for the board run-host.sh starts (`info qtree`), with its
+# results disk: a leaner build must not lose a device the board has in Debian's QEMU.
+qtree() {
+	printf 'info qtree\nquit\n' | "$1" "${OUTER_MACHINE[@]}" -cpu cortex-a57 -S -monitor stdio \
+		-drive if=none,driver=null-co,id=results -device virtio-blk-device,drive=results 2>&1 |
+		sed -n '/^bus: /,$p'
+}
+same_board() {
+	local stock=/usr/bin/qemu-system-aarch64 diff
+	diff=$(diff <(qtree "$stock") <(qtree "$1")) && [ -n "$(qtree "$1")" ] && return 0
+	printf '%s\n' "$diff" | head -n 20 >&2
+	die "the built qemu-system-aarch64 does not make the same virt board as $stock (info qtree differs, above); fix the CONFIG_ lines in $0"
+}
+log "checking the board against Debian's qemu-system-aarch64 (info qtree)"
+same_board "$obj/qemu-system-aarch64"
+
 mkdir -p "$out"
 cp "$obj/qemu-system-aarch64" "$out/qemu-system-aarch64.tmp"
 "$out/qemu-system-aarch64.tmp" --version | head -n1 >"$out/version"
