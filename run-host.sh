@@ -9,7 +9,7 @@ ROOT=$(cd "$(dirname "$0")" && pwd)
 . "$ROOT/images/lib.sh"
 
 usage() {
-	cat <<'USAGE'
+	sed -e "s/@KERNELS@/${KERNEL_VERSIONS[*]}/" -e "s/@DEFAULT_KERNEL@/$DEFAULT_KERNEL/" <<'USAGE'
 Usage: ./run-host.sh [OPTIONS]
 
 Boots the patched arm64 KVM host (QEMU TCG, EL2 on), runs guests under KVM inside it,
@@ -18,12 +18,14 @@ records `trace-cmd record -e kvm` for their whole lifetime and leaves a results 
 (when run as root) and images built on first use; later runs reuse them.
 
 Options:
+  --kernel V          host kernel: Linux V (@KERNELS@; default @DEFAULT_KERNEL@) with
+                      kernel-patches/V; the guests' kernel is always the default's
   --guests N          guests run at the same time (default 1; 0 runs none)
   --guest-arch ARCH   arm (32-bit ARMv7, default) or arm64
   --guest-smp N       vcpus per guest (default 1)
   --guest-mem MB      memory per guest (default 256)
   --guest-kernel FILE boot the guests with this kernel image (zImage for arm, Image for
-                      arm64) instead of the one built from kernel-patches/6.1
+                      arm64) instead of the one built from kernel-patches/@DEFAULT_KERNEL@
   --guest-cmd CMD     command each guest runs after boot (default: a small workload);
                       its output is in guestN/console.log
   --cpu MODEL         host CPU: cortex-a57 (nVHE, default) or max (VHE)
@@ -58,11 +60,12 @@ need_uint() { [[ "$2" =~ ^[1-9][0-9]*$ ]] || usage_error "$1 needs a positive in
 need_count() { [[ "$2" =~ ^(0|[1-9][0-9]*)$ ]] || usage_error "$1 needs a whole number, got '$2'"; }
 
 guests=1 guest_arch=arm guest_smp=1 guest_mem=256 guest_cmd='' host_cmd='' guest_kernel='' cpu=cortex-a57 smp=2 mem='' outer_qemu=''
+kernel=$DEFAULT_KERNEL
 icount=0 events='' buffer_kb=20000 trace=1 guest_exit_stats=1 timeout=900 out='' shell=0 build_only=0 install=1 verbose=0
 while [ $# -gt 0 ]; do
 	opt=$1
 	case "$opt" in
-	--guests | --guest-arch | --guest-smp | --guest-mem | --guest-cmd | --host-cmd | --guest-kernel | \
+	--kernel | --guests | --guest-arch | --guest-smp | --guest-mem | --guest-cmd | --host-cmd | --guest-kernel | \
 		--cpu | --smp | --mem | --outer-qemu | \
 		--events | --buffer-kb | --timeout | --out)
 		[ $# -ge 2 ] || usage_error "$opt needs a value"
@@ -72,6 +75,9 @@ while [ $# -gt 0 ]; do
 	*) val=''; shift ;;
 	esac
 	case "$opt" in
+	--kernel)
+		select_kernel "$val" || usage_error "--kernel is one of ${KERNEL_VERSIONS[*]}, not '$val'"
+		kernel=$val ;;
 	--guests) need_count "$opt" "$val"; guests=$val ;;
 	--guest-arch)
 		case "$val" in arm | arm64) guest_arch=$val ;; *) usage_error "--guest-arch is arm or arm64, not '$val'" ;; esac ;;
@@ -156,8 +162,8 @@ if [ -z "$outer_qemu" ]; then
 	outer_qemu=$("$ROOT/images/build-qemu.sh")
 	phase_end outer-qemu
 fi
-phase_begin "host kernel (arm64, patched)"
-host_image=$("$ROOT/images/build-kernel.sh" host-arm64)
+phase_begin "host kernel (arm64, Linux $kernel, patched)"
+host_image=$("$ROOT/images/build-kernel.sh" --kernel "$kernel" host-arm64)
 phase_end host-kernel
 if [ -z "$guest_kernel" ]; then
 	phase_begin "guest kernel ($guest_kernel_target)"
@@ -206,8 +212,7 @@ cat "$host_base" "$work/run.cpio.gz" >"$work/initrd.gz"
 truncate -s "${disk_mb}M" "$work/results.img"
 
 # shellcheck disable=SC2054 # commas belong to QEMU's option syntax
-qemu=("$outer_qemu" -M virt,virtualization=on,gic-version=3 -cpu "$cpu" -smp "$smp" -m "$mem"
-	-nodefaults -display none -no-reboot
+qemu=("$outer_qemu" "${OUTER_MACHINE[@]}" -cpu "$cpu" -smp "$smp" -m "$mem" -no-reboot
 	-chardev "stdio,id=console,mux=on,signal=off,logfile=$out/host-console.log"
 	-serial chardev:console
 	-kernel "$host_image" -initrd "$work/initrd.gz"
@@ -248,11 +253,11 @@ else
 	log "ERROR: no results on the results disk ($(head -c 200 "$work/tar.err")); kept it as $out/results.img"
 	mv "$work/results.img" "$out/results.img"
 fi
-"$ROOT/scripts/collect-results.sh" --out "$out" --host-image "$host_image" \
+"$ROOT/scripts/collect-results.sh" --out "$out" --host-image "$host_image" --kernel "$kernel" \
 	--host-packages "$(dirname "$host_base")/packages" --outer-cmd "${qemu[*]}" --outer-qemu "$outer_qemu" \
 	--guest-cmd "$guest_cmd" --host-cmd "$host_cmd" --boot-status "$boot_status" \
 	--phases "$(for k in "${!phase_s[@]}"; do printf '%s=%s ' "$k" "${phase_s[$k]}"; done)" \
-	--settings "guests=$guests guest_arch=$guest_arch guest_smp=$guest_smp guest_mem=$guest_mem cpu=$cpu smp=$smp mem=$mem outer_qemu=${outer_qemu// /%20} icount=$icount guest_kernel=${guest_kernel// /%20} trace=$trace guest_exit_stats=$guest_exit_stats buffer_kb=$buffer_kb timeout=$timeout events=$events" ||
+	--settings "kernel=$kernel guests=$guests guest_arch=$guest_arch guest_smp=$guest_smp guest_mem=$guest_mem cpu=$cpu smp=$smp mem=$mem outer_qemu=${outer_qemu// /%20} icount=$icount guest_kernel=${guest_kernel// /%20} trace=$trace guest_exit_stats=$guest_exit_stats buffer_kb=$buffer_kb timeout=$timeout events=$events" ||
 	log "ERROR: writing run.json failed"
 rm -rf "$work"
 

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Build one exitlab kernel from the patched linux-source-6.1:
+# Build one exitlab kernel from a patched Debian linux-source-V (V: --kernel, default lib.sh's):
 #   host-arm64   arm64 KVM host Image   (aarch64-linux-gnu)
 #   guest-armhf  32-bit ARMv7 guest zImage (arm-linux-gnueabihf, virt platform, LPAE)
 #   guest-arm64  64-bit guest Image     (aarch64-linux-gnu)
 # The result is cached under build/kernels/TARGET/KEY/, KEY hashing the source version,
 # the patch series, the config fragment, the compiler version and this recipe; the object
-# directory build/obj/TARGET is kept so that a changed input rebuilds incrementally.
+# directory build/obj/TARGET-V is kept so that a changed input rebuilds incrementally.
 set -euo pipefail
 PROG=build-kernel
 # shellcheck source=images/lib.sh
@@ -13,8 +13,9 @@ PROG=build-kernel
 
 usage() {
 	cat <<'USAGE'
-Usage: images/build-kernel.sh [-j N] TARGET
+Usage: images/build-kernel.sh [-j N] [--kernel V] TARGET
   TARGET: host-arm64 | guest-armhf | guest-arm64
+  --kernel V  the Linux version: a kernel-patches/V series and Debian's linux-source-V
 Prints the path of the built kernel image. V=1 in the environment shows the full build.
 USAGE
 }
@@ -23,6 +24,10 @@ jobs=$(nproc)
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-j) [ $# -ge 2 ] || { usage >&2; exit 2; }; jobs=$2; shift 2 ;;
+	--kernel)
+		[ $# -ge 2 ] || { usage >&2; exit 2; }
+		select_kernel "$2" || { echo "build-kernel: --kernel is one of ${KERNEL_VERSIONS[*]}, not '$2'" >&2; exit 2; }
+		shift 2 ;;
 	-h | --help) usage; exit 0 ;;
 	-*) echo "build-kernel: unknown option '$1'" >&2; usage >&2; exit 2 ;;
 	*) break ;;
@@ -45,19 +50,19 @@ version=$(pkg_version "$KERNEL_SOURCE_PKG")
 key=$(cache_key "str:$version" "str:$(series_hash)" "file:$fragment" \
 	"str:$("${cross}gcc" --version | head -n1)" "file:$0")
 out=$BUILD_DIR/kernels/$target/$key
-if [ -f "$out/$image" ]; then
+if [ -f "$out/$image" ] || shared_fetch "kernels/$target/$key"; then
 	echo "$out/$image"
 	exit 0
 fi
 
-src=$("$EXITLAB_ROOT/images/prepare-source.sh")
-obj=$BUILD_DIR/obj/$target
+src=$("$EXITLAB_ROOT/images/prepare-source.sh" --kernel "$KERNEL_VERSION")
+obj=$BUILD_DIR/obj/$target-$KERNEL_VERSION
 mkdir -p "$obj" "$BUILD_DIR/logs"
-buildlog=$BUILD_DIR/logs/kernel-$target.log
+buildlog=$BUILD_DIR/logs/kernel-$target-$KERNEL_VERSION.log
 kmake() { make -C "$src" O="$obj" ARCH="$arch" CROSS_COMPILE="$cross" "$@"; }
 
 start=$(date +%s)
-log "$target: configuring (allnoconfig with $(basename "$fragment"))"
+log "$target: Linux $KERNEL_VERSION: configuring (allnoconfig with $(basename "$fragment"))"
 # KCONFIG_ALLCONFIG makes allnoconfig start from the fragment, so that defaults depending
 # on it come out right (merging after allnoconfig kept arm's nommu-era THUMB2_KERNEL=y).
 kmake KCONFIG_ALLCONFIG="$fragment" allnoconfig >"$buildlog" 2>&1 ||
@@ -101,5 +106,6 @@ cp "$obj/arch/$arch/boot/$image" "$out/$image.tmp"
 cp "$obj/.config" "$out/config"
 make -s -C "$src" O="$obj" ARCH="$arch" CROSS_COMPILE="$cross" kernelrelease >"$out/release" 2>/dev/null || true
 mv "$out/$image.tmp" "$out/$image"
+shared_store "kernels/$target/$key"
 log "$target: built in $(elapsed "$start"): $out/$image"
 echo "$out/$image"

@@ -45,7 +45,7 @@ done <"$QEMU_PATCH_DIR/series"
 for d in "${BUILD_DEPS[@]}"; do key_args+=("str:$d $(pkg_version "$d")"); done
 key=$(cache_key "${key_args[@]}")
 out=$BUILD_DIR/qemu/$key
-if [ -x "$out/qemu-system-aarch64" ]; then
+if [ -x "$out/qemu-system-aarch64" ] || shared_fetch "qemu/$key"; then
 	echo "$out/qemu-system-aarch64"
 	exit 0
 fi
@@ -126,9 +126,12 @@ qtree() {
 		sed -n '/^bus: /,$p'
 }
 same_board() {
-	local stock=/usr/bin/qemu-system-aarch64 diff
-	diff=$(diff <(qtree "$stock") <(qtree "$1")) && [ -n "$(qtree "$1")" ] && return 0
-	printf '%s\n' "$diff" | head -n 20 >&2
+	local stock=/usr/bin/qemu-system-aarch64 want got
+	want=$(qtree "$stock")
+	[ -n "$want" ] || die "cannot read the virt board of $stock (info qtree printed nothing)"
+	got=$(qtree "$1")
+	[ "$got" != "$want" ] || return 0
+	diff <(printf '%s\n' "$want") <(printf '%s\n' "$got") | head -n 20 >&2
 	die "the built qemu-system-aarch64 does not make the same virt board as $stock (info qtree differs, above); fix the CONFIG_ lines in $0"
 }
 log "checking the board against Debian's qemu-system-aarch64 (info qtree)"
@@ -139,6 +142,7 @@ cp "$obj/qemu-system-aarch64" "$out/qemu-system-aarch64.tmp"
 "$out/qemu-system-aarch64.tmp" --version | head -n1 >"$out/version"
 cp "$QEMU_PATCH_DIR/series" "$out/patches"
 mv "$out/qemu-system-aarch64.tmp" "$out/qemu-system-aarch64"
+shared_store "qemu/$key"
 rm -rf "$obj"
 log "built in $(elapsed "$start"): $out/qemu-system-aarch64"
 echo "$out/qemu-system-aarch64"

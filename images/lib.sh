@@ -3,11 +3,32 @@
 
 EXITLAB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD_DIR=${EXITLAB_BUILD:-$EXITLAB_ROOT/build}
-PATCH_DIR=$EXITLAB_ROOT/kernel-patches/6.1
-# shellcheck disable=SC2034 # used by the scripts that source this file
-KERNEL_SOURCE_PKG=linux-source-6.1
-# shellcheck disable=SC2034
-KERNEL_SOURCE_TARBALL=/usr/src/linux-source-6.1.tar.xz
+# The kernel versions exitlab has a patch series for (kernel-patches/V, Debian's
+# linux-source-V), and the default host kernel (README, "Host kernels", says why).
+KERNEL_VERSIONS=(6.1 6.12)
+DEFAULT_KERNEL=6.1
+
+# select_kernel V: the series, source package and tarball the recipes use for Linux V;
+# 1 if exitlab has no series for V. Sourcing this file selects the default.
+# shellcheck disable=SC2034 # the variables are read by the scripts that source this file
+select_kernel() {
+	local v
+	for v in "${KERNEL_VERSIONS[@]}"; do
+		[ "$v" = "$1" ] || continue
+		KERNEL_VERSION=$1
+		PATCH_DIR=$EXITLAB_ROOT/kernel-patches/$1
+		KERNEL_SOURCE_PKG=linux-source-$1
+		KERNEL_SOURCE_TARBALL=/usr/src/linux-source-$1.tar.xz
+		return 0
+	done
+	return 1
+}
+select_kernel "$DEFAULT_KERNEL"
+
+# The emulated board of the KVM host, as run-host.sh starts it and as images/build-qemu.sh
+# checks its own emulator against Debian's (same devices).
+# shellcheck disable=SC2034,SC2054 # used by the scripts that source this file; QEMU's commas
+OUTER_MACHINE=(-M virt,virtualization=on,gic-version=3 -nodefaults -display none)
 
 log() { printf '%s: %s\n' "${PROG:-exitlab}" "$*" >&2; }
 die() { printf '%s: %s\n' "${PROG:-exitlab}" "$*" >&2; exit 1; }
@@ -41,6 +62,40 @@ series_hash() {
 	local args=() f
 	while read -r f; do args+=("file:$f"); done < <(series_files)
 	cache_key "${args[@]}"
+}
+
+# The shared cache outside the clone: finished products (the outer QEMU, kernels) stored by
+# their cache key, so that another clone on this machine (CI runs a fresh one each time)
+# reuses them. Set EXITLAB_SHARED_CACHE to a directory to move it, or to '' to turn it off.
+SHARED_CACHE=${EXITLAB_SHARED_CACHE-${XDG_CACHE_HOME:-$HOME/.cache}/exitlab}
+
+# shared_fetch REL: copy SHARED_CACHE/REL (a finished product directory) to BUILD_DIR/REL;
+# 1 if the shared cache does not have it.
+shared_fetch() {
+	local rel=$1
+	[ -n "$SHARED_CACHE" ] && [ -f "$SHARED_CACHE/$rel/.complete" ] || return 1
+	rm -rf "$BUILD_DIR/$rel.fetch"
+	mkdir -p "$(dirname "$BUILD_DIR/$rel")"
+	cp -a "$SHARED_CACHE/$rel" "$BUILD_DIR/$rel.fetch" || { rm -rf "$BUILD_DIR/$rel.fetch"; return 1; }
+	rm -rf "${BUILD_DIR:?}/${rel:?}"
+	mv "$BUILD_DIR/$rel.fetch" "$BUILD_DIR/$rel"
+	log "reused $rel from the shared cache $SHARED_CACHE"
+}
+
+# shared_store REL: copy the finished BUILD_DIR/REL into the shared cache (best effort: a
+# full or read-only cache only costs the next clone a rebuild).
+shared_store() {
+	local rel=$1 dst
+	[ -n "$SHARED_CACHE" ] || return 0
+	dst=$SHARED_CACHE/$rel
+	[ -f "$dst/.complete" ] && return 0
+	if mkdir -p "$(dirname "$dst")" 2>/dev/null && rm -rf "$dst.tmp.$$" &&
+		cp -a "$BUILD_DIR/$rel" "$dst.tmp.$$" 2>/dev/null && touch "$dst.tmp.$$/.complete" &&
+		{ rm -rf "$dst"; mv "$dst.tmp.$$" "$dst"; }; then
+		return 0
+	fi
+	rm -rf "$dst.tmp.$$"
+	log "warning: could not store $rel in the shared cache $SHARED_CACHE"
 }
 
 # Print elapsed time since $1 (seconds since epoch) as XmYs.

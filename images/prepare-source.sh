@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Unpack Debian's linux-source-6.1 under build/src and apply kernel-patches/6.1/series.
+# Unpack Debian's linux-source-V under build/src and apply kernel-patches/V/series
+# (V: --kernel, default lib.sh's DEFAULT_KERNEL).
 # The tree is kept between runs: when the series changes, the old one is reversed and the
 # new one applied, so only touched files get new timestamps and rebuilds stay incremental.
 set -euo pipefail
@@ -7,13 +8,19 @@ PROG=prepare-source
 # shellcheck source=images/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-case "${1:-}" in
--h | --help)
-	echo "Usage: images/prepare-source.sh    (prints the path of the patched source tree)"
-	exit 0 ;;
-"") ;;
-*) echo "prepare-source: unknown argument '$1' (see --help)" >&2; exit 2 ;;
-esac
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-h | --help)
+		echo "Usage: images/prepare-source.sh [--kernel V]   (prints the path of the patched source tree)"
+		echo "  V: one of ${KERNEL_VERSIONS[*]} (default $DEFAULT_KERNEL)"
+		exit 0 ;;
+	--kernel)
+		[ $# -ge 2 ] || { echo "prepare-source: --kernel needs a version" >&2; exit 2; }
+		select_kernel "$2" || { echo "prepare-source: --kernel is one of ${KERNEL_VERSIONS[*]}, not '$2'" >&2; exit 2; }
+		shift 2 ;;
+	*) echo "prepare-source: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+	esac
+done
 
 version=$(pkg_version "$KERNEL_SOURCE_PKG")
 if [ -z "$version" ] || [ ! -f "$KERNEL_SOURCE_TARBALL" ]; then
@@ -96,10 +103,10 @@ if [ ! -d "$src" ]; then
 	rm -rf "$tmp"
 	mkdir -p "$tmp"
 	tar -xf "$KERNEL_SOURCE_TARBALL" -C "$tmp"
-	mv "$tmp/linux-source-6.1" "$src"
+	mv "$tmp/$KERNEL_SOURCE_PKG" "$src"
 	rmdir "$tmp"
 fi
-log "applying $(series_files | wc -l) patches from kernel-patches/6.1"
+log "applying $(series_files | wc -l) patches from kernel-patches/$KERNEL_VERSION"
 apply_series
 restore_stamps
 echo "$src"

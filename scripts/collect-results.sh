@@ -13,7 +13,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 
 usage() {
 	cat <<'USAGE'
-Usage: scripts/collect-results.sh --out DIR [--host-image IMAGE] [--host-packages FILE]
+Usage: scripts/collect-results.sh --out DIR [--host-image IMAGE] [--kernel V] [--host-packages FILE]
          [--outer-cmd CMD] [--outer-qemu PATH]
          [--guest-cmd CMD] [--host-cmd CMD] [--boot-status N] [--phases "k=v ..."] [--settings "k=v ..."]
 Writes DIR/guestN/kvm-stats.json and DIR/run.json, and adds kernel crashes to DIR/errors.txt.
@@ -25,11 +25,12 @@ out='' host_image='' host_packages='' outer_cmd='' outer_qemu='' guest_cmd='' ho
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-h | --help) usage; exit 0 ;;
-	--out | --host-image | --host-packages | --outer-cmd | --outer-qemu | --guest-cmd | --host-cmd | --boot-status | --phases | --settings)
+	--out | --host-image | --kernel | --host-packages | --outer-cmd | --outer-qemu | --guest-cmd | --host-cmd | --boot-status | --phases | --settings)
 		[ $# -ge 2 ] || { usage >&2; exit 2; }
 		case "$1" in
 		--out) out=$2 ;;
 		--host-image) host_image=$2 ;;
+		--kernel) select_kernel "$2" || die "--kernel is one of ${KERNEL_VERSIONS[*]}, not '$2'" ;;
 		--host-packages) host_packages=$2 ;;
 		--outer-cmd) outer_cmd=$2 ;;
 		--outer-qemu) outer_qemu=$2 ;;

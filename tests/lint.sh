@@ -65,7 +65,8 @@ check_patches() {
 	local dir=$1 pkg src p
 	pkg=linux-source-$(basename "$dir")
 	if [ -z "$(pkg_version "$pkg")" ] || [ ! -f "/usr/src/$pkg.tar.xz" ]; then
-		echo "SKIP checkpatch ${dir#"$ROOT"/}: $pkg is not installed"
+		echo "FAIL checkpatch ${dir#"$ROOT"/}: $pkg is not installed (images/install-deps.sh installs it)"
+		failed=$((failed + 1))
 		return 0
 	fi
 	if ! src=$(checkpatch_tree "$pkg"); then

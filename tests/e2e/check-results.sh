@@ -10,19 +10,21 @@
 #     "crashed": scripts/scan-crashes.sh) and its console shows its workload finished with
 #     status 0 - or, with --expect-crash, each guest's status is "crashed";
 #   - the host's kernel did not crash;
-#   - run.json names kernel, patch series, QEMU command lines, CPU model and phases.
+#   - run.json names kernel, patch series, QEMU command lines, CPU model and phases;
+#     with --kernel V, the host ran Linux V built from kernel-patches/V.
 set -euo pipefail
 
 usage() {
-	echo "Usage: tests/e2e/check-results.sh [--guests N] [--smp N] [--console-has TEXT] [--expect-crash] RESULTS_DIR"
+	echo "Usage: tests/e2e/check-results.sh [--guests N] [--smp N] [--console-has TEXT] [--expect-crash] [--kernel V] RESULTS_DIR"
 }
-guests=1 smp=1 console_has=() expect_crash=0
+guests=1 smp=1 console_has=() expect_crash=0 kernel=''
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--guests) guests=$2; shift 2 ;;
 	--smp) smp=$2; shift 2 ;;
 	--console-has) console_has+=("$2"); shift 2 ;;
 	--expect-crash) expect_crash=1; shift ;;
+	--kernel) kernel=$2; shift 2 ;;
 	-h | --help) usage; exit 0 ;;
 	-*) usage >&2; exit 2 ;;
 	*) break ;;
@@ -122,6 +124,12 @@ run_json_complete() {
 		"$dir/run.json" >/dev/null
 }
 check "run.json is complete" run_json_complete
+if [ -n "$kernel" ]; then
+	release=$(jq -r '.host_kernel.release' "$dir/run.json" 2>/dev/null || true)
+	source=$(jq -r '.host_kernel.source' "$dir/run.json" 2>/dev/null || true)
+	check "host kernel is Linux $kernel (release '$release', source '$source')" \
+		test "${release#"$kernel".}" != "$release" -a "${source%% *}" = "linux-source-$kernel"
+fi
 host=$(jq -r '"\(.host_status)\(if .host_crash_line then ": " + .host_crash_line else "" end)"' "$dir/run.json" 2>/dev/null || true)
 check "the host's kernel did not crash (host_status ${host:-missing})" test "${host%%:*}" != crashed -a -n "$host"
 rm -f "$text" "$dir/.vcpus.txt"
