@@ -24,6 +24,7 @@ PACKAGES=(
 	gcc-arm-linux-gnueabihf libc6-dev-armhf-cross
 	qemu-system-arm
 	trace-cmd libtracecmd-dev libtracefs-dev libtraceevent-dev pkg-config
+	libzstd-dev  # exitstat decompresses trace.dat v7 CPU data itself (tools/exitstat/zstream.c)
 	shellcheck clang libclang-rt-14-dev gnuplot-nox
 	parallel  # GNU parallel: benchmarks/multi-guest runs its cells with it
 	meson ninja-build libglib2.0-dev libpixman-1-dev libfdt-dev zlib1g-dev

@@ -37,8 +37,10 @@ static const char common_help[] =
 "  --to SEC            ignore exits from SEC seconds after the first event on\n"
 "  --tgid-map FILE     'tid tgid' lines (tracefs saved_tgids) naming each\n"
 "                      vcpu thread's process on stock traces\n"
-"  --reader HOW        page (default), record or iterate: how records are read\n"
-"                      (for benchmarking; results are identical)\n"
+"  --reader HOW        how records are read (results are identical): page\n"
+"                      (default: zpage on zstd-compressed files, else tcpage),\n"
+"                      zpage (own zstd decompression), tcpage (libtracecmd's\n"
+"                      pages), record or iterate (libtracecmd per record)\n"
 "  -h, --help          this help\n";
 
 static const struct command commands[] = {
@@ -214,12 +216,16 @@ static int parse_args(const struct command *c, int argc, char **argv,
 		case OPT_READER:
 			if (!strcmp(optarg, "page"))
 				cli->opts.reader = ES_READ_PAGE;
+			else if (!strcmp(optarg, "zpage"))
+				cli->opts.reader = ES_READ_ZPAGE;
+			else if (!strcmp(optarg, "tcpage"))
+				cli->opts.reader = ES_READ_TCPAGE;
 			else if (!strcmp(optarg, "record"))
 				cli->opts.reader = ES_READ_RECORD;
 			else if (!strcmp(optarg, "iterate"))
 				cli->opts.reader = ES_READ_ITERATE;
 			else
-				return usage_error(c->name, "--reader: expected page, record or iterate, not '%s'", optarg);
+				return usage_error(c->name, "--reader: expected page, zpage, tcpage, record or iterate, not '%s'", optarg);
 			break;
 		case '?':
 		default:

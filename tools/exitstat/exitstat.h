@@ -174,6 +174,53 @@ int es_page_next(struct es_page_iter *it, uint64_t *ts, const uint8_t **data,
 		 uint32_t *len);
 
 /* ------------------------------------------------------------------ */
+/* trace.dat version 7 layout (v7.c) and its zstd-compressed CPU data
+ * (zstream.c), read without libtracecmd. Format: trace-cmd.dat.v7(5). */
+
+struct es_v7_cpu {
+	bool present;		/* listed in the BUFFER option */
+	uint64_t offset;	/* file offset of the CPU's chunk count */
+	uint64_t size;		/* as the BUFFER option says; 0: no data */
+};
+
+struct es_v7 {
+	bool big_endian;
+	int long_size;
+	uint32_t page_size;		/* file header */
+	uint32_t buffer_page_size;	/* the top instance's BUFFER option */
+	char compression[16];		/* "zstd", "none", ... */
+	bool data_compressed;		/* flyrecord section flag */
+	bool ts_offset;			/* OFFSET: one constant added to timestamps */
+	bool ts_transform;		/* TIME_SHIFT/TSC2NSEC: corrected per event */
+	bool latency;			/* BUFFER_TEXT (latency trace) */
+	uint64_t buffer_offset;		/* the flyrecord section */
+	int ncpus;
+	struct es_v7_cpu *cpu;		/* [ncpus], by CPU id */
+};
+
+/* 0, -EOPNOTSUPP (not version 7, or no flyrecord data), -EBADMSG, -EIO... */
+int es_v7_read(int fd, uint64_t file_size, int max_cpus, struct es_v7 *v,
+	       struct es_error *err);
+void es_v7_release(struct es_v7 *v);
+/* A size-byte number at p in the file's byte order. */
+uint64_t es_v7_get(const struct es_v7 *v, const void *p, int size);
+/* All of len bytes at off, or -EBADMSG past file_size / a short read. */
+int es_pread_full(int fd, void *buf, size_t len, uint64_t off, uint64_t file_size);
+
+struct es_zstream;
+/* Streams of v's CPUs (v must outlive it) from fd, with `workers` threads
+ * decompressing ahead of the caller (0: the caller does it all). */
+int es_zstream_new(struct es_zstream **zs, int fd, uint64_t file_size,
+		   const struct es_v7 *v, int workers, struct es_error *err);
+/* CPU index cpu's next page (page_size bytes, valid until the stream moves
+ * past its chunk): 1, 0 at the end, -errno with err filled. */
+int es_zstream_page(struct es_zstream *zs, int cpu, const uint8_t **page,
+		    struct es_error *err);
+void es_zstream_stats(const struct es_zstream *zs, uint64_t *chunks,
+		      uint64_t *by_walker, int *workers);
+void es_zstream_free(struct es_zstream *zs);
+
+/* ------------------------------------------------------------------ */
 /* Log-linear histogram (HDR style): constant memory (7.5 KiB), a reported
  * percentile is within 2/ES_HIST_SUB (about 3%) of the exact value. */
 
@@ -201,9 +248,11 @@ struct es_filter {
 };
 
 enum es_reader {
-	ES_READ_PAGE,		/* libtracecmd pages + own walker, own merge */
+	ES_READ_PAGE,		/* ZPAGE on zstd-compressed v7 files, else TCPAGE */
 	ES_READ_RECORD,		/* tracecmd_read_data per CPU, own merge */
 	ES_READ_ITERATE,	/* tracecmd_iterate_events (libtracecmd merge) */
+	ES_READ_ZPAGE,		/* own zstd decompression + own walker and merge */
+	ES_READ_TCPAGE,		/* libtracecmd's pages + own walker and merge */
 };
 
 typedef void (*es_interval_fn)(void *ctx, uint64_t start_ns, uint64_t end_ns,
