@@ -4,7 +4,7 @@
 # exitstat against the real traces in shared/fixtures: per-class exit counts,
 # kvm_exit/kvm_entry totals, event totals and lost-event figures must equal
 # the independent counts in X.dat.counts (made with awk from
-# 'trace-cmd report -N'); the three reading strategies must agree; every
+# 'trace-cmd report -N'); every reading strategy must agree; every
 # subcommand must produce valid JSON; bad input must give one line on
 # stderr and exit 1, usage errors exit 2.
 #
@@ -104,24 +104,29 @@ for counts in "$fixtures"/*.dat.counts; do
 		fail "$name: lost events" "got '$got_lost' want '$want_lost'" "$(cat "$tmp/err")"
 	fi
 
+	# every reader, and our own zstd decompression with 0, 1 and 2 helper threads
 	ok=1
-	for reader in record iterate; do
-		"$exitstat" summary --csv --reader "$reader" "$dat" 2>&1 |
-			grep -v '^reader,' > "$tmp/$reader.csv"
-		grep -v '^reader,' "$tmp/summary.csv" | diff -q - "$tmp/$reader.csv" >/dev/null || ok=0
+	msgs=()
+	for reader in zpage:0 zpage:1 zpage:2 tcpage:1 record:1 iterate:1; do
+		EXITSTAT_ZSTD_THREADS=${reader#*:} "$exitstat" summary --csv --reader "${reader%:*}" "$dat" 2>&1 |
+			grep -v '^reader,' > "$tmp/reader.csv"
+		grep -v '^reader,' "$tmp/summary.csv" | diff -q - "$tmp/reader.csv" >/dev/null ||
+			{ ok=0; msgs+=("$reader: $(head -c 200 "$tmp/reader.csv")"); }
 	done
-	if [ $ok = 1 ]; then
-		pass "$name: page, record and iterate readers agree"
+	default=$(csv_value trace reader "$tmp/summary.csv")
+	if [ $ok = 1 ] && [ "$default" = zpage ]; then
+		pass "$name: readers agree (page = zpage with 0, 1, 2 threads; tcpage, record, iterate)"
 	else
-		fail "$name: page, record and iterate readers agree"
+		fail "$name: readers agree (default reader: $default)" "${msgs[@]}"
 	fi
 
-	# compressed files are reopened every 32 MiB of pages; force it often
-	EXITSTAT_REOPEN_KB=512 "$exitstat" summary --csv "$dat" > "$tmp/reopen.csv" 2>&1
-	if diff -q "$tmp/summary.csv" "$tmp/reopen.csv" > /dev/null; then
-		pass "$name: same result when the file is reopened every 512 KiB of pages"
+	# through libtracecmd, compressed files are reopened every 32 MiB of pages; force it often
+	EXITSTAT_REOPEN_KB=512 "$exitstat" summary --csv --reader tcpage "$dat" 2>&1 |
+		grep -v '^reader,' > "$tmp/reopen.csv"
+	if grep -v '^reader,' "$tmp/summary.csv" | diff -q - "$tmp/reopen.csv" > /dev/null; then
+		pass "$name: same result when libtracecmd's handle is reopened every 512 KiB of pages"
 	else
-		fail "$name: same result when reopened" "$(diff "$tmp/summary.csv" "$tmp/reopen.csv" | head -5)"
+		fail "$name: same result when reopened" "$(grep -v '^reader,' "$tmp/summary.csv" | diff - "$tmp/reopen.csv" | head -5)"
 	fi
 
 	ok=1
@@ -276,6 +281,58 @@ if [ $rc = 1 ]; then
 	pass "bad input (directory): $(cat "$tmp/err")"
 else
 	fail "bad input (directory)" "rc=$rc"
+fi
+
+# Corrupt compressed CPU data (our own zstd reading): a zstd frame header
+# overwritten, chunk 101's data changed (decompresses to wrong pages), chunk
+# 201's header claiming an odd size. One line naming CPU, chunk and file
+# offset, ending in strerror(EBADMSG); exit 1.
+if [ -f "$boot" ]; then
+	python3 - "$boot" "$tmp" <<'PY'
+import struct, sys
+data = open(sys.argv[1], "rb").read()
+# the top BUFFER option: CPU 1's chunks (trace-cmd.dat.v7(5))
+cpu1 = struct.unpack_from("<Q", data, data.rfind(b"local\x00") + 6 + 8 + 20 + 4)[0]
+def chunk(n):
+    x = cpu1 + 4
+    for _ in range(n - 1):
+        x += 8 + struct.unpack_from("<I", data, x)[0]
+    return x
+for name, at, patch in (("zstd-frame", chunk(5) + 8 + 4, b"\xff" * 8),
+                        ("zstd-data", chunk(101) + 8 + 100, bytes(64)),
+                        ("zstd-header", chunk(201) + 4, struct.pack("<I", 12345))):
+    out = bytearray(data)
+    out[at:at + len(patch)] = patch
+    open(f"{sys.argv[2]}/{name}.dat", "wb").write(out)
+PY
+	for bad in zstd-frame zstd-data zstd-header; do
+		f=$tmp/$bad.dat
+		"$exitstat" summary "$f" > "$tmp/out" 2> "$tmp/err"
+		rc=$?
+		if [ $rc = 1 ] && [ "$(wc -l < "$tmp/err")" = 1 ] &&
+		   grep -Eq "^exitstat: $f: CPU 1: .*chunk [0-9]+ of 507 at file offset [0-9]+: (.*: )?Bad message$" "$tmp/err" &&
+		   [ ! -s "$tmp/out" ]; then
+			pass "corrupt compressed data ($bad): $(cat "$tmp/err")"
+		else
+			fail "corrupt compressed data ($bad)" "rc=$rc" "$(head -3 "$tmp/err")"
+		fi
+	done
+fi
+
+# An uncompressed version 7 file: the default reader goes through libtracecmd,
+# --reader zpage refuses it with the reason.
+if [ -f "$tmp/boot.v6.dat" ] &&
+   trace-cmd convert --file-version 7 --compression none -i "$boot" -o "$tmp/boot.v7.dat" > /dev/null 2>&1; then
+	"$exitstat" summary --csv "$tmp/boot.v7.dat" > "$tmp/v7.csv" 2>&1
+	"$exitstat" summary --reader zpage "$tmp/boot.v7.dat" > /dev/null 2> "$tmp/err"
+	rc=$?
+	if [ "$(csv_value trace reader "$tmp/v7.csv")" = tcpage ] &&
+	   [ "$(csv_value trace "kvm_exit records" "$tmp/v7.csv")" = 104029 ] && [ $rc = 1 ] &&
+	   grep -q "^exitstat: $tmp/boot.v7.dat: --reader zpage: the CPU data is not compressed with zstd: Operation not supported$" "$tmp/err"; then
+		pass "uncompressed v7: read through libtracecmd; --reader zpage says why not"
+	else
+		fail "uncompressed v7" "rc=$rc $(cat "$tmp/err")" "$(head -3 "$tmp/v7.csv")"
+	fi
 fi
 
 # Corrupted ring-buffer data in an uncompressed copy: no crash either way.

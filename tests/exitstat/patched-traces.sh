@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # exitstat on real traces of the patched kernel (tests/traces/*.dat): per VM and vcpu exits,
 # per-class counts and exits lost (gaps in exit_count) must equal what awk derives from
-# `trace-cmd report -N` text of the same file, computed here at test time.
+# `trace-cmd report -N` text of the same file, computed here at test time; every reader
+# must give the same output.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 exitstat=${EXITSTAT:-$ROOT/build/exitstat/exitstat}
@@ -54,6 +55,22 @@ for trace in "$ROOT"/tests/traces/*.dat; do
 	cmp -s "$tmp/want-classes" "$tmp/got-classes" || diff "$tmp/want-classes" "$tmp/got-classes" || true
 	check "$name: exitstat says the kernel layout is patched" \
 		jq -e '.trace["kernel layout"] | startswith("patched")' "$tmp/summary.json"
+	# Every reader gives the same results (our own zstd decompression with 0 and 1 helper
+	# threads, libtracecmd's pages, its records), for each subcommand; page means zpage here.
+	for cmd in summary lost hvc sysreg mmio timeline; do
+		"$exitstat" "$cmd" --csv --reader tcpage "$trace" | grep -v '^reader,' >"$tmp/$cmd.tcpage"
+	done
+	readers_ok=1
+	for reader in zpage:0 zpage:1 record:1; do
+		for cmd in summary lost hvc sysreg mmio timeline; do
+			EXITSTAT_ZSTD_THREADS=${reader#*:} "$exitstat" "$cmd" --csv --reader "${reader%:*}" "$trace" |
+				grep -v '^reader,' | cmp -s - "$tmp/$cmd.tcpage" || { readers_ok=0; echo "    $reader $cmd differs"; }
+		done
+	done
+	check "$name: zpage (0 and 1 threads), tcpage and record readers agree on every subcommand" \
+		test "$readers_ok" = 1
+	check "$name: the default reader is zpage" \
+		jq -e '.trace.reader == "zpage"' "$tmp/summary.json"
 	# The guests' driver reads its exit statistics: those calls have names, as every other
 	# vendor-hypervisor call of the trace.
 	"$exitstat" hvc --json "$trace" >"$tmp/hvc.json"

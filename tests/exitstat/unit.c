@@ -375,5 +375,9 @@ int main(void)
 	run("page_walker", test_page_walker);
 	run("histogram", test_histogram);
 	run("analyze_errors", test_analyze_errors);
+	run("v7_layout", test_v7_layout);
+	run("zstream_pages", test_zstream_pages);
+	run("zstream_corrupt", test_zstream_corrupt);
+	run("zstream_truncated", test_zstream_truncated);
 	return unit_summary();
 }

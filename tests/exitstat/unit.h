@@ -75,4 +75,10 @@ void test_engine_patched(void);
 void test_engine_loss(void);
 void test_timeline_and_time_filter(void);
 
+/* unit-zstd.c */
+void test_v7_layout(void);
+void test_zstream_pages(void);
+void test_zstream_corrupt(void);
+void test_zstream_truncated(void);
+
 #endif

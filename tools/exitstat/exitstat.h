@@ -216,6 +216,10 @@ int es_zstream_new(struct es_zstream **zs, int fd, uint64_t file_size,
  * past its chunk): 1, 0 at the end, -errno with err filled. */
 int es_zstream_page(struct es_zstream *zs, int cpu, const uint8_t **page,
 		    struct es_error *err);
+/* Where CPU cpu's last page came from (for messages): its number in its
+ * chunk (1-based), the chunk's (1-based, of chunks) and file offset. */
+int es_zstream_where(const struct es_zstream *zs, int cpu, uint32_t *page,
+		     uint32_t *chunk, uint32_t *chunks, uint64_t *offset);
 void es_zstream_stats(const struct es_zstream *zs, uint64_t *chunks,
 		      uint64_t *by_walker, int *workers);
 void es_zstream_free(struct es_zstream *zs);

@@ -108,6 +108,18 @@ static int zmismatch(struct reader *rd, struct cursor *c, const char *which)
 	return -EPROTO;
 }
 
+static int zcorrupt(struct reader *rd, struct cursor *c)
+{
+	uint32_t page = 0, chunk = 0, chunks = 0;
+	uint64_t off = 0;
+
+	es_zstream_where(rd->zs, c->cpu, &page, &chunk, &chunks, &off);
+	snprintf(rd->err->msg, sizeof(rd->err->msg),
+		 "CPU %d: corrupt ring-buffer page %u of compressed chunk %u of %u at file offset %llu: %s",
+		 c->cpu, page, chunk, chunks, (unsigned long long)off, strerror(EBADMSG));
+	return -EBADMSG;
+}
+
 /* Our first event of the CPU (c->ts raw) against libtracecmd's. */
 static int zcheck_first(struct reader *rd, struct cursor *c)
 {
@@ -150,11 +162,11 @@ static int zcursor_next_page(struct reader *rd, struct cursor *c)
 		}
 		if (es_page_begin(&c->it, page, (size_t)rd->page_size, rd->long_size,
 				  rd->l->swap))
-			return es_reader_fail(rd->err, -EBADMSG, "corrupt ring-buffer page%s", "");
+			return zcorrupt(rd, c);
 		c->missed = c->it.missed;
 		ret = es_page_next(&c->it, &c->ts, &c->data, &c->len);
 		if (ret < 0)
-			return es_reader_fail(rd->err, -EBADMSG, "corrupt ring-buffer page%s", "");
+			return zcorrupt(rd, c);
 		if (ret > 0)
 			break;
 	}
@@ -321,6 +333,8 @@ static int cursor_next_event(struct reader *rd, struct cursor *c)
 		c->ts += (uint64_t)c->adjust;
 		return 0;
 	}
+	if (ret < 0 && rd->zs)
+		return zcorrupt(rd, c);
 	if (ret < 0)
 		return es_reader_fail(rd->err, -EBADMSG, "corrupt ring-buffer page%s", "");
 	if (rd->zs)

@@ -54,7 +54,8 @@ struct zs_slot {
 
 struct zs_cpu {
 	uint64_t pos, end;	/* next chunk header; end of the CPU's data */
-	uint32_t count;		/* chunks, as the file says */
+	uint32_t count;		/* chunks to read (fewer after a bad header) */
+	uint32_t total;		/* chunks, as the file says */
 	uint32_t claimed;	/* chunks given to a thread to decompress */
 	uint32_t taken;		/* chunks the walker is done with */
 	uint32_t depth;
@@ -244,7 +245,7 @@ static int next_chunk(struct es_zstream *zs, int cpu, struct es_error *err)
 	if (s->err) {
 		snprintf(err->msg, sizeof(err->msg),
 			 "CPU %d: compressed chunk %u of %u at file offset %llu: %s: %s",
-			 cpu, s->index + 1, c->count, (unsigned long long)s->off,
+			 cpu, s->index + 1, c->total, (unsigned long long)s->off,
 			 s->why, strerror(-s->err));
 		return s->err;
 	}
@@ -289,7 +290,7 @@ static int init_cpu(struct es_zstream *zs, int i, uint32_t *first_usize,
 			 i, (unsigned long long)vc->offset, strerror(-ret));
 		return ret;
 	}
-	c->count = (uint32_t)es_v7_get(zs->v, h, 4);
+	c->count = c->total = (uint32_t)es_v7_get(zs->v, h, 4);
 	c->pos = vc->offset + 4;
 	/* trace-cmd's size leaves out the count; accept either reading */
 	c->end = vc->offset + 4 + vc->size;
@@ -388,6 +389,20 @@ int es_zstream_new(struct es_zstream **out, int fd, uint64_t file_size,
 	}
 	start_workers(zs, workers);
 	*out = zs;
+	return 0;
+}
+
+int es_zstream_where(const struct es_zstream *zs, int cpu, uint32_t *page,
+		     uint32_t *chunk, uint32_t *chunks, uint64_t *offset)
+{
+	const struct zs_cpu *c = cpu >= 0 && cpu < zs->ncpus ? &zs->cpu[cpu] : NULL;
+
+	if (!c || !c->cur)
+		return -ENOENT;
+	*page = c->page;
+	*chunk = c->cur->index + 1;
+	*chunks = c->total;
+	*offset = c->cur->off;
 	return 0;
 }
 
