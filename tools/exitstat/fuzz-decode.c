@@ -3,17 +3,23 @@
  * libFuzzer target over the record-decoding layer: the input is taken as
  * ring-buffer pages (walked by page.c) and as a stream of raw records, all
  * decoded (decode.c) and fed through the analysis engine (stats.c) under
- * the stock and the patched kvm_exit layouts, both byte orders.
+ * the stock and the patched kvm_exit layouts, both byte orders; or as a
+ * whole trace.dat version 7 file whose layout (v7.c) and zstd-compressed
+ * CPU data (zstream.c) exitstat reads itself, every page it yields going
+ * through the same walker and engine.
  *
  * Input: byte 0 selects layout (bit 0: patched, bit 1: big endian, bit 2:
  * 4-byte long), byte 1 the mode (bit 0: records instead of pages, bit 1:
  * filters and timeline on, bit 2: 4096-byte pages instead of 256-byte
- * ones); the rest is pages or u8-length-prefixed records. Seeds made from
- * real pages: fuzz-seeds.py.
+ * ones, bit 3: a v7 file, bit 4: with it, one decompression thread); the
+ * rest is pages, u8-length-prefixed records or the file. Seeds made from
+ * real pages: fuzz-seeds.py (--v7 for small compressed files).
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <event-parse.h>
 
@@ -112,6 +118,46 @@ static void interval(void *ctx, uint64_t s, uint64_t e, const uint64_t c[ES_NCLA
 	(void)ctx; (void)s; (void)e; (void)c;
 }
 
+/* The input as a v7 file: its compressed CPU data, page by page, CPUs in
+ * turn, into the engine; at most 4096 pages (chunks may be 4 MiB each). */
+static void feed_v7(struct es_engine *e, const uint8_t *data, size_t size,
+		    int long_size, int workers)
+{
+	static int fd = -1;
+	struct es_zstream *zs;
+	struct es_error err;
+	struct es_v7 v;
+	int pages = 0, live = 1, cpu;
+
+	if (fd < 0)
+		fd = memfd_create("fuzz-v7", MFD_CLOEXEC);
+	if (fd < 0 || ftruncate(fd, 0) || pwrite(fd, data, size, 0) != (ssize_t)size)
+		abort();
+	if (es_v7_read(fd, size, 64, &v, &err))
+		return;
+	if (!es_zstream_new(&zs, fd, size, &v, workers, &err)) {
+		while (live && pages < 4096) {
+			live = 0;
+			for (cpu = 0; cpu < v.ncpus; cpu++) {
+				const uint8_t *page;
+				int ret = es_zstream_page(zs, cpu, &page, &err);
+
+				if (ret < 0) {
+					live = 0;
+					break;
+				}
+				if (ret == 0)
+					continue;
+				live = 1;
+				pages++;
+				es_engine_page(e, cpu & 1, page, v.page_size, long_size, 0);
+			}
+		}
+		es_zstream_free(zs);
+	}
+	es_v7_release(&v);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int ready;
@@ -130,7 +176,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	l = &layouts[data[0] & 3];
 	long_size = (data[0] & 4) ? 4 : 8;
-	mode = data[1] & 7;
+	mode = data[1] & 31;
 	page_size = (mode & 4) ? 4096 : 256;
 	memset(&opts, 0, sizeof(opts));
 	if (mode & 2) {		/* exercise filters and the timeline too */
@@ -147,7 +193,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	data += 2;
 	size -= 2;
-	if (mode & 1) {
+	if (mode & 8) {
+		feed_v7(e, data, size, long_size, (mode & 16) ? 1 : 0);
+	} else if (mode & 1) {
 		/* raw records: u8 length, then the record */
 		uint64_t ts = 0;
 
