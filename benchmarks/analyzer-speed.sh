@@ -1,37 +1,44 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# analyzer-speed.sh [TRACE] [--big COPIES] [--runs N]
+# analyzer-speed.sh [--runs N] [--copies N] [--big COPIES] [TRACE...]
 #
-# Times, side by side in one run on the same input (best of N runs each):
+# Times, side by side in one run (best of N runs each, peak RSS of any run),
+# on each input: a compressed multi-guest trace (tests/traces/
+# patched-arm64-2vm-2vcpu.dat, 2 VMs x 2 vcpus, repeated --copies times in
+# time by make-big-trace.py, default 13 = 1.6 M events, compressed with
+# zstd by trace-cmd convert) and the 32-bit boot fixture as recorded (v7,
+# zstd), or the TRACEs given:
+#   exitstat summary on the trace (v7; default reader: zpage, our own zstd
+#     decompression) and on its uncompressed version 6 copy (same results)
+#   exitstat summary --reader tcpage on v7 (pages through libtracecmd)
 #   (a) trace-cmd report -N | awk, counting exits per class (the baseline)
-#   (b) bare libtracecmd: a tracecmd_follow_event loop counting exits per
-#       class, and tracecmd_iterate_events doing nothing (the "floor")
-#   (c) perf kvm stat report on a perf.data of the same workload, when
-#       PERF_DATA names one (none is recorded for the fixtures yet)
-#   exitstat summary with each reading strategy (page = default)
-# and prints exitstat's speed-up over each. Then, on a large input made by
-# make-big-trace.py (COPIES x the trace; 97 copies of the 32-bit boot
-# fixture = 10.1 M exits), exitstat's throughput and peak memory next to
-# those on the original, to show memory stays flat as the trace grows.
+#   (b) a libtracecmd tracecmd_follow_event loop counting exits per class,
+#       and tracecmd_iterate_events doing nothing (iterate-floor.c)
+#   (c) perf kvm stat report, when PERF_DATA names a perf.data (none yet)
+# then exitstat's ratios against the goals: v7 / v6 <= 1.5x,
+# report|awk >= 25x, follow loop >= 3x. Last, memory as the input grows:
+# --big copies (default 10) of the boot fixture, v6 and v7.
 # Not a test: prints figures, exits 0 unless something cannot run.
 
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
 fixtures=${EXITLAB_FIXTURES:-$repo/../shared/fixtures}
-trace=$fixtures/guest32-boot.dat
-copies=10
+copies=13
+big=10
 runs=3
+traces=()
 while [ $# -gt 0 ]; do
 	case $1 in
-	--big) copies=$2; shift 2 ;;
+	--big) big=$2; shift 2 ;;
+	--copies) copies=$2; shift 2 ;;
 	--runs) runs=$2; shift 2 ;;
-	-h|--help) sed -n '4,18p' "$0"; exit 0 ;;
-	*) trace=$1; shift ;;
+	-h|--help) sed -n '4,22p' "$0"; exit 0 ;;
+	-*) echo "analyzer-speed: unknown option $1 (see --help)" >&2; exit 2 ;;
+	*) traces+=("$1"); shift ;;
 	esac
 done
-[ -f "$trace" ] || { echo "analyzer-speed: $trace: no such trace (set EXITLAB_FIXTURES or pass one)" >&2; exit 1; }
 
 build=$repo/build/bench
 mkdir -p "$build"
@@ -41,103 +48,106 @@ exitstat=$repo/build/exitstat/exitstat
 cc -O2 -Wall -Wextra -o "$build/iterate-floor" "$here/iterate-floor.c" \
 	$(pkg-config --cflags --libs libtracecmd)
 
-# best wall time in seconds of $runs runs of "$@" (output discarded)
-best() {
-	local b="" t0 t1 t i
-	for ((i = 0; i < runs; i++)); do
-		t0=$(date +%s.%N)
-		"$@" > /dev/null 2>&1
-		t1=$(date +%s.%N)
-		t=$(echo "$t1 - $t0" | bc -l)
-		if [ -z "$b" ] || [ "$(echo "$t < $b" | bc -l)" = 1 ]; then b=$t; fi
-	done
-	printf '%.4f' "$b"
-}
+# "SECONDS PEAK_RSS_KB" of the best of $runs runs
+timed() { python3 "$here/best-of.py" "$runs" "$@"; }
 report_awk() {
-	trace-cmd report -N -i "$1" 2>/dev/null |
-		awk '$5 == "kvm_exit:" { n[$6 " " $8]++ } END { for (k in n) print n[k], k }'
+	# shellcheck disable=SC2016
+	timed bash -c 'trace-cmd report -N -i "$1" 2>/dev/null |
+		awk '\''$5 == "kvm_exit:" { n[$6 " " $8]++ } END { for (k in n) print n[k], k }'\''' _ "$1"
 }
-# peak anonymous (heap) and file-backed RSS in KB, sampled every 2 ms:
-# libtracecmd mmaps uncompressed CPU data, so total RSS grows with the
-# file while the heap is what the analysis itself holds.
-peak_kb() {
-	"$@" > /dev/null 2>&1 &
-	local pid=$! anon=0 file=0 a f
-	while kill -0 $pid 2>/dev/null; do
-		a=$(awk '/^RssAnon:/ { print $2 }' /proc/$pid/status 2>/dev/null || true)
-		f=$(awk '/^RssFile:/ { print $2 }' /proc/$pid/status 2>/dev/null || true)
-		[ -n "$a" ] && [ "$a" -gt "$anon" ] && anon=$a
-		[ -n "$f" ] && [ "$f" -gt "$file" ] && file=$f
-		sleep 0.002
-	done
-	wait $pid || true
-	echo "heap $anon KB, file-backed $file KB"
+ratio() { python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.2f}')" "$1" "$2"; }
+# compare A B GOAL: "yes" when A (a ratio) meets GOAL (">=25" or "<=1.5")
+meets() { python3 -c "import sys; a, g = float(sys.argv[1]), sys.argv[2]; print('yes' if (a >= float(g[2:]) if g[:2] == '>=' else a <= float(g[2:])) else 'NO')" "$1" "$2"; }
+mb() { python3 -c "import sys; print(f'{int(sys.argv[1]) / 1048576:.1f} MB')" "$1"; }
+csv_value() { awk -F, -v k="$1" '$1 == k { print $2; exit }' "$2"; }
+v6_of() {	# an uncompressed version 6 copy of $1, cached
+	local v6
+	v6=$build/$(basename "$1" .dat).v6.dat
+	[ -f "$v6" ] || trace-cmd convert --file-version 6 --compression none -i "$1" -o "$v6" >/dev/null 2>&1
+	echo "$v6"
 }
-ratio() { printf '%6.1fx' "$(echo "$1 / $2" | bc -l)"; }
 
-exits=$("$exitstat" summary --csv "$trace" | awk -F, '$1 == "kvm_exit records" { print $2 }')
-events=$("$exitstat" summary --csv "$trace" | awk -F, '$1 == "events" { print $2 }')
-echo "analyzer-speed: $trace ($events events, $exits exits), best of $runs runs each"
-echo
-
-t_awk=$(best report_awk "$trace")
-t_follow=$(best "$build/iterate-floor" follow "$trace")
-t_iter=$(best "$build/iterate-floor" iterate "$trace")
-t_page=$(best "$exitstat" summary "$trace")
-t_record=$(best "$exitstat" summary --reader record "$trace")
-t_iterate=$(best "$exitstat" summary --reader iterate "$trace")
-t_perf=""
-if [ -n "${PERF_DATA:-}" ] && [ -f "$PERF_DATA" ] && command -v perf >/dev/null; then
-	t_perf=$(best perf kvm stat report -i "$PERF_DATA")
+if [ ${#traces[@]} = 0 ]; then
+	multi=$repo/tests/traces/patched-arm64-2vm-2vcpu.dat
+	m6=$(v6_of "$multi")
+	m7=$build/2vm-2vcpu.x$copies.dat
+	if [ ! -f "$m7" ]; then
+		python3 "$here/make-big-trace.py" "$m6" "$build/2vm-2vcpu.x$copies.v6.dat" "$copies" >/dev/null
+		trace-cmd convert --compression zstd -i "$build/2vm-2vcpu.x$copies.v6.dat" -o "$m7" >/dev/null 2>&1
+	fi
+	traces=("$m7")
+	[ -f "$fixtures/guest32-boot.dat" ] && traces+=("$fixtures/guest32-boot.dat")
 fi
 
-printf '  %-52s %8s s\n' "(a) trace-cmd report -N | awk (exits per class)" "$t_awk"
-printf '  %-52s %8s s\n' "(b) libtracecmd follow_event loop (exits per class)" "$t_follow"
-printf '  %-52s %8s s\n' "(b) libtracecmd iterate_events, no work" "$t_iter"
-if [ -n "$t_perf" ]; then
-	printf '  %-52s %8s s\n' "(c) perf kvm stat report ($PERF_DATA)" "$t_perf"
-else
-	printf '  %-52s %8s\n' "(c) perf kvm stat report" "n/a (set PERF_DATA to a perf.data of the same workload)"
-fi
-printf '  %-52s %8s s\n' "exitstat summary --reader page (default)" "$t_page"
-printf '  %-52s %8s s\n' "exitstat summary --reader record" "$t_record"
-printf '  %-52s %8s s\n' "exitstat summary --reader iterate" "$t_iterate"
-echo
-echo "Ratios (time of the other / time of exitstat summary, page reader):"
-printf '  vs (a) report|awk:            %s   (target >= 20x)\n' "$(ratio "$t_awk" "$t_page")"
-printf '  vs (b) follow_event loop:     %s   (target > 1x)\n' "$(ratio "$t_follow" "$t_page")"
-printf '  vs (b) bare iterate_events:   %s\n' "$(ratio "$t_iter" "$t_page")"
-[ -n "$t_perf" ] && printf '  vs (c) perf kvm stat report:  %s\n' "$(ratio "$t_perf" "$t_page")"
-printf '  follow_event loop vs (a):     %s   (the plain-loop speed-up)\n' "$(ratio "$t_awk" "$t_follow")"
-printf '  record reader vs page reader: %s slower\n' "$(ratio "$t_record" "$t_page")"
-echo
+speed() {	# the side-by-side table of one compressed trace
+	local v7=$1 v6 t rss
+	[ -f "$v7" ] || { echo "analyzer-speed: $v7: no such trace" >&2; exit 1; }
+	v6=$(v6_of "$v7")
+	"$exitstat" summary --csv "$v7" | grep -Ev '^(reader|file),' > "$build/v7.csv"
+	"$exitstat" summary --csv "$v6" | grep -Ev '^(reader|file),' > "$build/v6.csv"
+	local events exits same
+	events=$(csv_value events "$build/v7.csv")
+	exits=$(csv_value "kvm_exit records" "$build/v7.csv")
+	same=$(cmp -s "$build/v7.csv" "$build/v6.csv" && echo "identical" || echo "DIFFERENT")
+	echo "== $v7"
+	echo "   $events events, $exits exits; v7 $(mb "$(stat -c %s "$v7")") (zstd), v6 $(mb "$(stat -c %s "$v6")"); results v7 vs v6: $same; best of $runs"
+	local t_z r_z t_v6 r_v6 t_tc r_tc t_awk r_awk t_follow r_follow t_iter r_iter
+	read -r t_z r_z < <(timed "$exitstat" summary "$v7")
+	read -r t_v6 r_v6 < <(timed "$exitstat" summary "$v6")
+	read -r t_tc r_tc < <(timed "$exitstat" summary --reader tcpage "$v7")
+	read -r t_awk r_awk < <(report_awk "$v7")
+	read -r t_follow r_follow < <(timed "$build/iterate-floor" follow "$v7")
+	read -r t_iter r_iter < <(timed "$build/iterate-floor" iterate "$v7")
+	printf '   %-50s %8s s %8s KB peak RSS\n' \
+		"exitstat summary, v7 (zpage: own zstd reading)" "$t_z" "$r_z" \
+		"exitstat summary, v6 (uncompressed copy)" "$t_v6" "$r_v6" \
+		"exitstat summary --reader tcpage, v7" "$t_tc" "$r_tc" \
+		"(a) trace-cmd report -N | awk, v7" "$t_awk" "$r_awk" \
+		"(b) libtracecmd follow_event loop, v7" "$t_follow" "$r_follow" \
+		"(b) libtracecmd iterate_events, no work, v7" "$t_iter" "$r_iter"
+	if [ -n "${PERF_DATA:-}" ] && [ -f "$PERF_DATA" ] && command -v perf >/dev/null; then
+		read -r t rss < <(timed perf kvm stat report -i "$PERF_DATA")
+		printf '   %-50s %8s s %8s KB\n' "(c) perf kvm stat report ($PERF_DATA)" "$t" "$rss"
+	else
+		printf '   %-50s %s\n' "(c) perf kvm stat report" "n/a (set PERF_DATA to a perf.data of the same workload)"
+	fi
+	local r
+	r=$(ratio "$t_z" "$t_v6")
+	printf '   exitstat v7 / v6 time:           %6sx  (goal <= 1.5x: %s)\n' "$r" "$(meets "$r" '<=1.5')"
+	r=$(ratio "$t_awk" "$t_z")
+	printf '   (a) report|awk / exitstat v7:    %6sx  (goal >= 25x: %s)\n' "$r" "$(meets "$r" '>=25')"
+	r=$(ratio "$t_follow" "$t_z")
+	printf '   (b) follow loop / exitstat v7:   %6sx  (goal >= 3x: %s)\n' "$r" "$(meets "$r" '>=3')"
+	printf '   (b) bare iterate / exitstat v7:  %6sx\n' "$(ratio "$t_iter" "$t_z")"
+	printf '   tcpage / zpage on v7:            %6sx  (libtracecmd pages vs own zstd reading)\n' "$(ratio "$t_tc" "$t_z")"
+	printf '   peak RSS v7 / v6:                %6sx\n' "$(ratio "$r_z" "$r_v6")"
+	echo
+}
 
-# Large input: memory must stay flat.
-v6=$build/$(basename "$trace" .dat).v6.dat
-big=$build/$(basename "$trace" .dat).x$copies.dat
-[ -f "$v6" ] || trace-cmd convert --file-version 6 --compression none -i "$trace" -o "$v6" >/dev/null 2>&1
-[ -f "$big" ] || python3 "$here/make-big-trace.py" "$v6" "$big" "$copies" >/dev/null
-big_exits=$("$exitstat" summary --csv "$big" | awk -F, '$1 == "kvm_exit records" { print $2 }')
-runs_saved=$runs
-runs=1
-t_big=$(best "$exitstat" summary "$big")
-runs=$runs_saved
-rss_small=$(peak_kb "$exitstat" summary "$v6")
-rss_big=$(peak_kb "$exitstat" summary "$big")
-echo "Large input: $big ($copies copies, $big_exits exits, $(du -m "$big" | cut -f1) MB)"
-printf '  exitstat summary: %s s, %.1f M exits/s\n' "$t_big" "$(echo "$big_exits / $t_big / 1000000" | bc -l)"
-echo "  peak RSS, original (uncompressed v6):   $rss_small"
-echo "  peak RSS, ${copies}x input (uncompressed v6): $rss_big"
-# The same large input compressed as trace-cmd writes it (v7, zstd): here
-# libtracecmd holds decompressed chunks on the heap; exitstat reopens the
-# file every 32 MiB of pages to keep that bounded.
-big7=${big%.dat}.v7.dat
-[ -f "$big7" ] || trace-cmd convert -i "$big" -o "$big7" > /dev/null 2>&1
-runs=1
-t_big7=$(best "$exitstat" summary "$big7")
-runs=$runs_saved
-rss_small7=$(peak_kb "$exitstat" summary "$trace")
-rss_big7=$(peak_kb "$exitstat" summary "$big7")
-echo "  compressed (v7, zstd) ${copies}x input: $t_big7 s"
-echo "  peak RSS, original (v7):      $rss_small7"
-echo "  peak RSS, ${copies}x input (v7): $rss_big7"
+for t in "${traces[@]}"; do
+	speed "$t"
+done
+
+# Memory as the input grows (peak RSS of the run, from getrusage). zpage
+# holds a fixed ring of decompressed chunks; through libtracecmd (tcpage),
+# compressed files grow its list of decompressed chunks (exitstat reopens
+# the file every 32 MiB of pages to bound it); uncompressed files are
+# mmapped by libtracecmd, so their peak RSS is mostly the file's pages
+# (reclaimable page cache), not heap.
+boot=$fixtures/guest32-boot.dat
+[ -f "$boot" ] || exit 0
+b6=$(v6_of "$boot")
+bigv6=$build/guest32-boot.x$big.dat
+bigv7=$build/guest32-boot.x$big.v7.dat
+[ -f "$bigv6" ] || python3 "$here/make-big-trace.py" "$b6" "$bigv6" "$big" >/dev/null
+[ -f "$bigv7" ] || trace-cmd convert --compression zstd -i "$bigv6" -o "$bigv7" >/dev/null 2>&1
+big_exits=$("$exitstat" summary --csv "$bigv7" | awk -F, '$1 == "kvm_exit records" { print $2 }')
+echo "== memory as the input grows: the boot fixture and $big copies of it ($big_exits exits), best of $runs"
+for row in "zpage:$boot:1x v7" "zpage:$bigv7:${big}x v7" "tcpage:$boot:1x v7" "tcpage:$bigv7:${big}x v7" \
+	   "page:$b6:1x v6" "page:$bigv6:${big}x v6"; do
+	reader=${row%%:*}
+	rest=${row#*:}
+	f=${rest%:*}
+	read -r t rss < <(timed "$exitstat" summary --reader "$reader" "$f")
+	printf '   %-6s %-7s %8s s %8s KB peak RSS  (%s)\n' "$reader" "${rest##*:}" "$t" "$rss" "$(mb "$(stat -c %s "$f")")"
+done

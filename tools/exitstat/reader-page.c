@@ -14,6 +14,8 @@
  * ES_READ_ZPAGE: zstd-compressed v7 files are decompressed by us
  * (zstream.c, with helper threads), reading the file layout ourselves
  * (v7.c); libtracecmd has still parsed the headers, formats and options.
+ * The stream is opened before libtracecmd opens the file, so that the
+ * helper threads decompress while it parses the headers.
  * Before the walk, libtracecmd's own first and last record of each CPU are
  * fetched; our walk must find the same bytes there (and the same
  * timestamps, up to a constant from an OFFSET option), or the read fails:
@@ -180,8 +182,7 @@ static int zcursor_next_page(struct reader *rd, struct cursor *c)
 	return 0;
 }
 
-/* libtracecmd's first and last record per CPU, then the decompression
- * threads (started after the last call into libtracecmd). */
+/* libtracecmd's first and last record per CPU, to check ours against. */
 static int zpage_start(struct reader *rd, struct cursor *cs)
 {
 	int i, ret = 0;
@@ -195,8 +196,7 @@ static int zpage_start(struct reader *rd, struct cursor *cs)
 	}
 	if (ret)
 		return es_reader_fail(rd->err, -ENOMEM, "out of memory%s", "");
-	return es_zstream_new(&rd->zs, rd->zfd, (uint64_t)rd->file_size, &rd->v7,
-			      rd->zworkers, rd->err);
+	return 0;
 }
 
 int es_zpage_open(struct reader *rd, struct es_error *err)
@@ -222,18 +222,32 @@ int es_zpage_open(struct reader *rd, struct es_error *err)
 		why = "the CPU data is not compressed with zstd";
 	else if (rd->v7.ts_transform)
 		why = "timestamps are corrected per event (TIME_SHIFT or TSC2NSEC option)";
-	else if (rd->v7.page_size != (uint32_t)rd->page_size ||
-		 rd->v7.buffer_page_size != (uint32_t)rd->page_size)
+	else if (rd->v7.buffer_page_size != rd->v7.page_size)
 		why = "the page sizes of the header and the BUFFER option differ";
-	else if (rd->v7.ncpus > rd->cpus)
-		why = "the BUFFER option has more CPUs than the file header";
 	if (why) {
 		snprintf(err->msg, sizeof(err->msg), "%s: %s", why, strerror(EOPNOTSUPP));
 		ret = -EOPNOTSUPP;
 	}
+	if (!ret)
+		ret = es_zstream_new(&rd->zs, rd->zfd, (uint64_t)rd->file_size, &rd->v7,
+				     rd->zworkers, err);
 	if (ret)
 		es_zpage_close(rd);
 	return ret;
+}
+
+int es_zpage_check(struct reader *rd, struct es_error *err)
+{
+	const char *why = NULL;
+
+	if (rd->v7.page_size != (uint32_t)rd->page_size)
+		why = "libtracecmd's page size differs from the file header's";
+	else if (rd->v7.ncpus > rd->cpus)
+		why = "the BUFFER option has more CPUs than libtracecmd";
+	if (!why)
+		return 0;
+	snprintf(err->msg, sizeof(err->msg), "%s: %s", why, strerror(EOPNOTSUPP));
+	return -EOPNOTSUPP;
 }
 
 void es_zpage_close(struct reader *rd)
@@ -450,8 +464,7 @@ int es_read_pages(struct reader *rd)
 		}
 	}
 out:
-	es_zstream_free(rd->zs);	/* stops the threads before cs goes */
-	rd->zs = NULL;
+	es_zpage_close(rd);		/* stops the threads before cs goes */
 	for (i = 0; i < rd->cpus; i++) {
 		if (cs[i].rec)
 			tracecmd_free_record(cs[i].rec);

@@ -304,16 +304,22 @@ static int zstd_workers(void)
 }
 
 /* The strategy that runs: ES_READ_PAGE becomes ES_READ_ZPAGE on a
- * zstd-compressed v7 file, else ES_READ_TCPAGE; the page strategies need
- * libtracecmd's page API and a sane page, else ES_READ_RECORD runs. */
-static int choose_reader(struct reader *rd, enum es_reader how, struct es_error *err)
+ * zstd-compressed v7 file (zret: how es_zpage_open went, zerr its why),
+ * else ES_READ_TCPAGE; the page strategies need libtracecmd's page API and
+ * a sane page, else ES_READ_RECORD runs. Only ES_READ_ZPAGE keeps rd->zs. */
+static int choose_reader(struct reader *rd, enum es_reader how, int zret,
+			 struct es_error *zerr, struct es_error *err)
 {
 	bool pages = tracecmd_record_page && tracecmd_set_cursor &&
 		     tracecmd_get_cpu_file_size && rd->page_size >= 64 &&
 		     !(rd->page_size & (rd->page_size - 1)) &&
 		     (rd->long_size == 4 || rd->long_size == 8);
-	int ret;
 
+	if (!zret && pages)
+		zret = es_zpage_check(rd, zerr);
+	if (!zret && pages && (how == ES_READ_PAGE || how == ES_READ_ZPAGE))
+		return ES_READ_ZPAGE;
+	es_zpage_close(rd);
 	if (how == ES_READ_RECORD || how == ES_READ_ITERATE)
 		return how;
 	if (!pages && how == ES_READ_ZPAGE)
@@ -321,20 +327,10 @@ static int choose_reader(struct reader *rd, enum es_reader how, struct es_error 
 			    "--reader zpage: libtracecmd's page API or a usable page size is missing%s", "");
 	if (!pages)
 		return ES_READ_RECORD;
-	if (how == ES_READ_TCPAGE)
-		return how;
-	rd->zworkers = zstd_workers();
-	ret = es_zpage_open(rd, err);
-	if (!ret)
-		return ES_READ_ZPAGE;
 	if (how == ES_READ_ZPAGE) {
-		char why[sizeof(err->msg)];
-
-		snprintf(why, sizeof(why), "%s", err->msg);
-		snprintf(err->msg, sizeof(err->msg), "--reader zpage: %.230s", why);
-		return ret;
+		snprintf(err->msg, sizeof(err->msg), "--reader zpage: %.230s", zerr->msg);
+		return zret;
 	}
-	err->msg[0] = 0;
 	return ES_READ_TCPAGE;
 }
 
@@ -407,25 +403,32 @@ int es_analyze(const char *path, const struct es_options *opts,
 	struct reader rd = { .err = err, .path = path, .reopen_bytes = REOPEN_BYTES,
 			     .zfd = -1 };
 	const char *reopen_kb = getenv("EXITSTAT_REOPEN_KB");
+	struct es_error zerr = { .msg = "" };
 	struct es_layout layout;
-	int how, ret;
+	int how, ret, zret = -EOPNOTSUPP;
 
 	*result = NULL;
 	err->msg[0] = 0;
 	if (reopen_kb && atoi(reopen_kb) > 0)
 		rd.reopen_bytes = (uint64_t)atoi(reopen_kb) << 10;
 	ret = check_header(path, &rd.file_version, &rd.file_size, err);
+	if (!ret && (opts->reader == ES_READ_PAGE || opts->reader == ES_READ_ZPAGE)) {
+		rd.zworkers = zstd_workers();
+		zret = es_zpage_open(&rd, &zerr);	/* its threads start now */
+	}
 	if (!ret)
 		ret = open_trace(&rd, &layout, err);
-	if (ret)
+	if (ret) {
+		es_zpage_close(&rd);
 		return ret;
+	}
 	rd.e = es_engine_new(&layout, opts, rd.cpus);
 	if (!rd.e) {
 		ret = fail(err, -ENOMEM, "out of memory%s", "");
 		goto out;
 	}
 	ret = opts->tgid_map ? load_tgid_map(rd.e, opts->tgid_map, err) : 0;
-	how = ret ? ret : choose_reader(&rd, opts->reader, err);
+	how = ret ? ret : choose_reader(&rd, opts->reader, zret, &zerr, err);
 	if (how < 0) {
 		ret = how;
 		es_result_free(es_engine_finish(rd.e));
@@ -433,7 +436,7 @@ int es_analyze(const char *path, const struct es_options *opts,
 	}
 	ret = guarded_read(&rd, how);
 	if (ret == -EFAULT)
-		return -EBADMSG;	/* crashed: the engine and handle are leaked */
+		return -EBADMSG;	/* crashed: engine, handle, threads are leaked */
 	if (ret)
 		es_result_free(es_engine_finish(rd.e));
 	else

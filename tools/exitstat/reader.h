@@ -61,11 +61,14 @@ static inline int es_reader_fail(struct es_error *err, int ret, const char *fmt,
 	return ret;
 }
 
-/* reader-page.c: ES_READ_TCPAGE, or ES_READ_ZPAGE when rd->zfd is open */
+/* reader-page.c: ES_READ_TCPAGE, or ES_READ_ZPAGE when rd->zs is open */
 int es_read_pages(struct reader *rd);
-/* Whether ES_READ_ZPAGE can read rd's file: 0 (rd->zfd, rd->v7 set), or
+/* Before libtracecmd opens the file: whether ES_READ_ZPAGE can read it;
+ * 0 with rd->zfd, rd->v7 and rd->zs (its threads started), or
  * -EOPNOTSUPP / -errno with err saying why. */
 int es_zpage_open(struct reader *rd, struct es_error *err);
+/* After it did: whether libtracecmd agrees on pages and CPUs. */
+int es_zpage_check(struct reader *rd, struct es_error *err);
 void es_zpage_close(struct reader *rd);
 
 #endif

@@ -13,7 +13,10 @@
  * grows with the trace and time with its square.
  *
  * Memory is bounded: each CPU has `depth` chunk buffers (2..ZS_MAX_DEPTH,
- * chosen so that all CPUs together hold about ZS_BUDGET), reused in a ring;
+ * chosen so that all CPUs together hold about ZS_BUDGET, 6 MiB: 150 chunks
+ * of 10 pages as trace-cmd writes them, about 20 ms of decompression for
+ * the helpers to work ahead, e.g. while libtracecmd parses the headers),
+ * reused in a ring;
  * each thread has one buffer for compressed bytes; chunk headers are read
  * as the stream advances (no table). Nothing grows with the trace.
  *
@@ -35,9 +38,9 @@
 
 #include "exitstat.h"
 
-#define ZS_MAX_DEPTH 8
+#define ZS_MAX_DEPTH 64
 #define ZS_MAX_WORKERS 4
-#define ZS_BUDGET (8u << 20)		/* chunk buffers of all CPUs, about */
+#define ZS_BUDGET (6u << 20)		/* chunk buffers of all CPUs, about */
 #define ZS_MAX_CHUNK (4u << 20)		/* trace-cmd writes 10 pages */
 
 enum { SLOT_FREE, SLOT_BUSY, SLOT_READY };
@@ -59,7 +62,7 @@ struct zs_cpu {
 	uint32_t claimed;	/* chunks given to a thread to decompress */
 	uint32_t taken;		/* chunks the walker is done with */
 	uint32_t depth;
-	struct zs_slot slot[ZS_MAX_DEPTH];
+	struct zs_slot *slot;		/* [depth] */
 	struct zs_slot *cur;	/* the walker's chunk */
 	uint32_t page;		/* next page of cur */
 };
@@ -82,6 +85,8 @@ struct es_zstream {
 	pthread_mutex_t lock;
 	pthread_cond_t ready, space;
 	bool stop;
+	uint64_t held;		/* bytes of chunks claimed and not released */
+	uint64_t allocated;	/* bytes of chunk buffers */
 	int nworkers;
 	struct zs_thread th[ZS_MAX_WORKERS];
 	struct zs_thread walker;
@@ -116,12 +121,19 @@ static struct zs_slot *claim(struct es_zstream *zs, struct zs_cpu *c)
 		slot_fail(s, ret, "chunk header beyond the CPU's data (truncated file?)");
 	else if (!s->csize || s->csize > c->end - c->pos - 8)
 		slot_fail(s, -EBADMSG, "compressed size runs past the CPU's data (truncated file?)");
+	else if (s->csize > ZSTD_COMPRESSBOUND(ZS_MAX_CHUNK))
+		slot_fail(s, -EBADMSG, "implausible compressed size");
 	else if (!s->usize || s->usize % zs->page_size || s->usize > ZS_MAX_CHUNK)
 		slot_fail(s, -EBADMSG, "implausible uncompressed size");
-	if (s->err)
+	if (s->err) {
 		c->count = c->claimed;		/* nothing after a bad header */
-	else
+	} else {
 		c->pos += 8 + (uint64_t)s->csize;
+		zs->held += s->usize;
+		/* buffers are grown without the lock: count them here */
+		if (s->cap < s->usize)
+			zs->allocated += s->usize - s->cap;
+	}
 	return s;
 }
 
@@ -174,6 +186,8 @@ static struct zs_cpu *pick(struct es_zstream *zs)
 	uint32_t best_ahead = UINT32_MAX;
 	int i;
 
+	if (zs->held >= ZS_BUDGET)
+		return NULL;
 	for (i = 0; i < zs->ncpus; i++) {
 		struct zs_cpu *c = &zs->cpu[i];
 		uint32_t ahead = c->claimed - c->taken;
@@ -220,7 +234,17 @@ static int next_chunk(struct es_zstream *zs, int cpu, struct es_error *err)
 
 	pthread_mutex_lock(&zs->lock);
 	if (c->cur) {
-		c->cur->state = SLOT_FREE;
+		struct zs_slot *done = c->cur;
+
+		done->state = SLOT_FREE;
+		zs->held -= done->usize;
+		if (zs->allocated > 2 * (uint64_t)ZS_BUDGET) {
+			/* chunks larger than the first ones: give memory back */
+			zs->allocated -= done->cap;
+			free(done->buf);
+			done->buf = NULL;
+			done->cap = 0;
+		}
 		c->cur = NULL;
 		c->taken++;
 		pthread_cond_signal(&zs->space);
@@ -301,7 +325,7 @@ static int init_cpu(struct es_zstream *zs, int i, uint32_t *first_usize,
 	return 0;
 }
 
-static void set_depths(struct es_zstream *zs, const uint32_t *first_usize)
+static int set_depths(struct es_zstream *zs, const uint32_t *first_usize)
 {
 	uint64_t held = 0;
 	int i;
@@ -315,9 +339,14 @@ static void set_depths(struct es_zstream *zs, const uint32_t *first_usize)
 	}
 	for (i = 0; i < zs->ncpus; i++) {
 		uint64_t d = held ? ZS_BUDGET / held : ZS_MAX_DEPTH;
+		struct zs_cpu *c = &zs->cpu[i];
 
-		zs->cpu[i].depth = d < 2 ? 2 : d > ZS_MAX_DEPTH ? ZS_MAX_DEPTH : (uint32_t)d;
+		c->depth = d < 2 ? 2 : d > ZS_MAX_DEPTH ? ZS_MAX_DEPTH : (uint32_t)d;
+		c->slot = c->count ? calloc(c->depth, sizeof(*c->slot)) : NULL;
+		if (c->count && !c->slot)
+			return -ENOMEM;
 	}
+	return 0;
 }
 
 static int zs_init(struct es_zstream *zs, struct es_error *err)
@@ -334,8 +363,10 @@ static int zs_init(struct es_zstream *zs, struct es_error *err)
 	}
 	for (i = 0; i < zs->ncpus && !ret; i++)
 		ret = init_cpu(zs, i, &first_usize[i], err);
-	if (!ret)
-		set_depths(zs, first_usize);
+	if (!ret && set_depths(zs, first_usize)) {
+		snprintf(err->msg, sizeof(err->msg), "zstd reader: %s", strerror(ENOMEM));
+		ret = -ENOMEM;
+	}
 	free(first_usize);
 	return ret;
 }
@@ -431,9 +462,11 @@ void es_zstream_free(struct es_zstream *zs)
 	}
 	ZSTD_freeDCtx(zs->walker.dctx);
 	free(zs->walker.in);
-	for (i = 0; zs->cpu && i < zs->ncpus; i++)
-		for (j = 0; j < ZS_MAX_DEPTH; j++)
+	for (i = 0; zs->cpu && i < zs->ncpus; i++) {
+		for (j = 0; zs->cpu[i].slot && j < (int)zs->cpu[i].depth; j++)
 			free(zs->cpu[i].slot[j].buf);
+		free(zs->cpu[i].slot);
+	}
 	free(zs->cpu);
 	pthread_cond_destroy(&zs->ready);
 	pthread_cond_destroy(&zs->space);
