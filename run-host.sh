@@ -232,9 +232,10 @@ if [ "$shell" = 1 ]; then
 elif [ "$verbose" = 1 ]; then
 	timeout --foreground "$host_limit" "${qemu[@]}" </dev/null || boot_status=$?
 else
+	# Under pipefail a `|| true` after the pipeline would also swallow QEMU's status: only
+	# grep's "no line matched" is forgiven, and QEMU's status is taken from PIPESTATUS.
 	timeout --foreground "$host_limit" "${qemu[@]}" </dev/null |
-		grep --line-buffered -E '^exitlab-|Kernel panic|ERROR' || true
-	boot_status=${PIPESTATUS[0]}
+		{ grep --line-buffered -E '^exitlab-|Kernel panic|ERROR' || true; } || boot_status=${PIPESTATUS[0]}
 fi
 phase_end boot
 if [ "$boot_status" = 124 ]; then
