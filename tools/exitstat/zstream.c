@@ -24,8 +24,10 @@
  * chunks in order. `workers` threads decompress ahead of it, each picking
  * the CPU with the fewest chunks ready; when the chunk the walker needs is
  * not claimed yet, the walker decompresses it itself rather than wait (on a
- * busy 2-core machine a worker is not always running). Chunks are
- * independent zstd frames, so any thread may decompress any chunk.
+ * busy 2-core machine a worker is not always running), and while a worker
+ * still holds the chunk it needs, it decompresses chunks further ahead
+ * instead of sleeping. Chunks are independent zstd frames, so any thread
+ * may decompress any chunk.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -247,7 +249,9 @@ static int next_chunk(struct es_zstream *zs, int cpu, struct es_error *err)
 		}
 		c->cur = NULL;
 		c->taken++;
-		pthread_cond_signal(&zs->space);
+		/* wake a helper when half a ring is free, not for every chunk */
+		if (c->claimed - c->taken <= c->depth / 2)
+			pthread_cond_signal(&zs->space);
 	}
 	if (c->taken >= c->count) {
 		pthread_mutex_unlock(&zs->lock);
@@ -263,8 +267,25 @@ static int next_chunk(struct es_zstream *zs, int cpu, struct es_error *err)
 		zs->chunks++;
 		zs->by_walker++;
 	}
-	while (s->state == SLOT_BUSY)
-		pthread_cond_wait(&zs->ready, &zs->lock);
+	while (s->state == SLOT_BUSY) {
+		/* a helper has it: decompress further ahead meanwhile rather
+		 * than sleep (a busy machine may not run the helper soon) */
+		struct zs_cpu *o = pick(zs);
+		struct zs_slot *h;
+
+		if (!o) {
+			pthread_cond_wait(&zs->ready, &zs->lock);
+			continue;
+		}
+		h = claim(zs, o);
+		pthread_mutex_unlock(&zs->lock);
+		decompress(zs, &zs->walker, h);
+		pthread_mutex_lock(&zs->lock);
+		h->state = SLOT_READY;
+		zs->chunks++;
+		zs->by_walker++;
+		pthread_cond_broadcast(&zs->ready);
+	}
 	pthread_mutex_unlock(&zs->lock);
 	if (s->err) {
 		snprintf(err->msg, sizeof(err->msg),
