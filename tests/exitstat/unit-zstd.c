@@ -60,6 +60,45 @@ static void fill_page(uint8_t *p, int cpu, unsigned int page)
 enum flaw { OK, BAD_FRAME, SHORT_FRAME, ODD_USIZE, PAST_END, BIG_USIZE,
 	    OPT_LOOP, COMPRESSED_OPTS };
 
+/* The options section at the end of o: BUFFER for CPUs 0-2, then DONE. */
+static void emit_options(struct buf *o, uint64_t fly, const uint64_t *cpu_off,
+			 const uint64_t *cpu_size, enum flaw flaw)
+{
+	struct buf opts = { 0 };
+	int cpu;
+
+	put_n(&opts, 3, 2);			/* BUFFER option */
+	put_n(&opts, 8 + 1 + 6 + 8 + 3 * 20, 4);
+	put_n(&opts, fly, 8);
+	emit(&opts, "\0local", 7);
+	put_n(&opts, PS, 4);
+	put_n(&opts, 3, 4);
+	for (cpu = 0; cpu < 3; cpu++) {
+		put_n(&opts, (uint64_t)cpu, 4);
+		put_n(&opts, cpu_off[cpu], 8);
+		put_n(&opts, cpu_size[cpu], 8);
+	}
+	put_n(&opts, 0, 2);			/* DONE */
+	put_n(&opts, 8, 4);
+	put_n(&opts, flaw == OPT_LOOP ? o->len : 0, 8);
+	put_n(o, 0, 2);				/* OPTIONS section */
+	put_n(o, flaw == COMPRESSED_OPTS, 2);
+	put_n(o, 0, 4);
+	if (flaw == COMPRESSED_OPTS) {
+		uint8_t z[1024];
+		size_t zn = ZSTD_compress(z, sizeof(z), opts.b, opts.len, 3);
+
+		put_n(o, 8 + zn, 8);
+		put_n(o, zn, 4);
+		put_n(o, opts.len, 4);
+		emit(o, z, zn);
+	} else {
+		put_n(o, opts.len, 8);
+		emit(o, opts.b, opts.len);
+	}
+	free(opts.b);
+}
+
 /*
  * A v7 file: CPU ids 0 and 2 with data (CPU 0: `chunks` chunks of 2 pages,
  * CPU 2: one chunk of 1 page), CPU 1 listed empty. The flaw hits CPU 0's
@@ -67,7 +106,7 @@ enum flaw { OK, BAD_FRAME, SHORT_FRAME, ODD_USIZE, PAST_END, BIG_USIZE,
  */
 static struct buf make_v7(unsigned int chunks, enum flaw flaw)
 {
-	struct buf o = { 0 }, opts = { 0 };
+	struct buf o = { 0 };
 	uint64_t cpu_off[3] = { 0 }, cpu_size[3] = { 0 }, fly;
 	size_t opt_at;
 	int cpu;
@@ -118,36 +157,7 @@ static struct buf make_v7(unsigned int chunks, enum flaw flaw)
 		cpu_size[cpu] = o.len - cpu_off[cpu] - 4;
 	}
 	set_n(&o, opt_at, o.len, 8);
-	put_n(&opts, 3, 2);			/* BUFFER option */
-	put_n(&opts, 8 + 1 + 6 + 8 + 3 * 20, 4);
-	put_n(&opts, fly, 8);
-	emit(&opts, "\0local", 7);
-	put_n(&opts, PS, 4);
-	put_n(&opts, 3, 4);
-	for (cpu = 0; cpu < 3; cpu++) {
-		put_n(&opts, (uint64_t)cpu, 4);
-		put_n(&opts, cpu_off[cpu], 8);
-		put_n(&opts, cpu_size[cpu], 8);
-	}
-	put_n(&opts, 0, 2);			/* DONE */
-	put_n(&opts, 8, 4);
-	put_n(&opts, flaw == OPT_LOOP ? o.len : 0, 8);
-	put_n(&o, 0, 2);			/* OPTIONS section */
-	put_n(&o, flaw == COMPRESSED_OPTS, 2);
-	put_n(&o, 0, 4);
-	if (flaw == COMPRESSED_OPTS) {
-		uint8_t z[1024];
-		size_t zn = ZSTD_compress(z, sizeof(z), opts.b, opts.len, 3);
-
-		put_n(&o, 8 + zn, 8);
-		put_n(&o, zn, 4);
-		put_n(&o, opts.len, 4);
-		emit(&o, z, zn);
-	} else {
-		put_n(&o, opts.len, 8);
-		emit(&o, opts.b, opts.len);
-	}
-	free(opts.b);
+	emit_options(&o, fly, cpu_off, cpu_size, flaw);
 	return o;
 }
 

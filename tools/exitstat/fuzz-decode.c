@@ -158,6 +158,30 @@ static void feed_v7(struct es_engine *e, const uint8_t *data, size_t size,
 	es_v7_release(&v);
 }
 
+/* raw records: u8 length, then the record */
+static void feed_records(struct es_engine *e, const uint8_t *data, size_t size)
+{
+	uint64_t ts = 0;
+	size_t pos;
+
+	for (pos = 0; pos < size;) {
+		size_t len = data[pos++];
+
+		if (len > size - pos)
+			len = size - pos;
+		/* copy so ASan sees the record's exact bounds */
+		uint8_t *rec = malloc(len ? len : 1);
+
+		memcpy(rec, data + pos, len);
+		ts += len * 97;
+		es_engine_record(e, (int)(len & 1), ts, rec, (uint32_t)len);
+		if (len == 3)
+			es_engine_missed(e, 1, ts, -1);
+		free(rec);
+		pos += len;
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int ready;
@@ -196,25 +220,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (mode & 8) {
 		feed_v7(e, data, size, long_size, (mode & 16) ? 1 : 0);
 	} else if (mode & 1) {
-		/* raw records: u8 length, then the record */
-		uint64_t ts = 0;
-
-		for (pos = 0; pos < size;) {
-			size_t len = data[pos++];
-
-			if (len > size - pos)
-				len = size - pos;
-			/* copy so ASan sees the record's exact bounds */
-			uint8_t *rec = malloc(len ? len : 1);
-
-			memcpy(rec, data + pos, len);
-			ts += len * 97;
-			es_engine_record(e, (int)(len & 1), ts, rec, (uint32_t)len);
-			if (len == 3)
-				es_engine_missed(e, 1, ts, -1);
-			free(rec);
-			pos += len;
-		}
+		feed_records(e, data, size);
 	} else {
 		/* small pages let the fuzzer fill them; 4096 is the real size */
 		for (pos = 0; pos + 64 <= size; pos += page_size) {
