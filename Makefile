@@ -1,11 +1,15 @@
 # exitlab: `make` builds the host-side tools, `make test` runs every test (tests/tests.cfg),
-# `make images` builds kernels and root filesystems, `make run` runs the default study.
+# `make images` builds kernels and root filesystems, `make run` runs the default study,
+# `make install` puts exitstat and its man page under $(DESTDIR)$(PREFIX) (default /usr/local).
 # Quiet by default; V=1 shows full commands.
 V ?= 0
-BUILD := $(CURDIR)/build
+# The build directory: EXITLAB_BUILD as images/lib.sh reads it, else build/.
+BUILD := $(or $(EXITLAB_BUILD),$(CURDIR)/build)
+PREFIX ?= /usr/local
+DESTDIR ?=
 export V
 
-.PHONY: all exitstat images run test test-unit test-e2e lint clean distclean help
+.PHONY: all exitstat images run test test-unit test-e2e lint install uninstall clean distclean help
 
 all: exitstat
 
@@ -30,6 +34,13 @@ test-e2e: all
 lint:
 	@tests/lint.sh
 
+install: exitstat
+	install -D -m 0755 $(BUILD)/exitstat/exitstat $(DESTDIR)$(PREFIX)/bin/exitstat
+	install -D -m 0644 tools/exitstat/exitstat.1 $(DESTDIR)$(PREFIX)/share/man/man1/exitstat.1
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/exitstat $(DESTDIR)$(PREFIX)/share/man/man1/exitstat.1
+
 clean:
 	rm -rf $(BUILD)/exitstat $(BUILD)/test-logs $(BUILD)/test-runs
 
@@ -38,4 +49,4 @@ distclean:
 	rm -rf $(BUILD)
 
 help:
-	@sed -n '1,3p' Makefile
+	@sed -n '1,4p' Makefile
