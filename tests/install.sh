@@ -5,12 +5,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
-check() { # check DESCRIPTION COMMAND...
-	local what=$1
-	shift
-	if "$@"; then echo "PASS $what"; passed=$((passed + 1)); else echo "FAIL $what"; failed=$((failed + 1)); fi
-}
+# shellcheck source=tests/lib.sh
+. "$ROOT/tests/lib.sh"
 make -s -C "$ROOT" install DESTDIR="$tmp/root" PREFIX=/opt/exitlab >"$tmp/install.log" 2>&1 ||
 	{ cat "$tmp/install.log"; echo "FAIL make install"; echo "0 passed, 1 failed"; exit 1; }
 bin=$tmp/root/opt/exitlab/bin/exitstat
@@ -22,5 +18,4 @@ check "the man page is installed in PREFIX/share/man/man1" cmp -s "$man" "$ROOT/
 check "nothing else is installed" test "$(find "$tmp/root" -type f | wc -l)" = 2
 make -s -C "$ROOT" uninstall DESTDIR="$tmp/root" PREFIX=/opt/exitlab >/dev/null 2>&1
 check "make uninstall removes both files" test "$(find "$tmp/root" -type f | wc -l)" = 0
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish

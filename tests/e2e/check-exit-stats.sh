@@ -23,12 +23,8 @@ abi_fid() {
 }
 vm_fid=$(abi_fid EXIT_STATS_VM_FUNC_ID)
 vcpu_fid=$(abi_fid EXIT_STATS_VCPU_FUNC_ID)
-passed=0 failed=0
-check() {
-	local what=$1
-	shift
-	if "$@"; then echo "PASS $what"; passed=$((passed + 1)); else echo "FAIL $what"; failed=$((failed + 1)); fi
-}
+# shellcheck source=tests/lib.sh
+. "$ROOT/tests/lib.sh"
 
 text=$dir/.report-hvc.txt
 trace-cmd report -N -i "$dir/trace.dat" 2>/dev/null >"$text"
@@ -64,5 +60,4 @@ for d in "$dir"/guest*/; do
 		test -n "$m" -a "${last:-0}" -ge "${m:-0}"
 done
 rm -f "$dir/.hvc.txt"
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish

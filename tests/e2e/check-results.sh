@@ -13,6 +13,7 @@
 #   - run.json names kernel, patch series, QEMU command lines, CPU model and phases;
 #     with --kernel V, the host ran Linux V built from kernel-patches/V.
 set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 
 usage() {
 	echo "Usage: tests/e2e/check-results.sh [--guests N] [--smp N] [--console-has TEXT] [--expect-crash] [--kernel V] RESULTS_DIR"
@@ -33,20 +34,14 @@ done
 [ $# -eq 1 ] || { usage >&2; exit 2; }
 dir=$1
 
-passed=0 failed=0
-ok() { echo "PASS $*"; passed=$((passed + 1)); }
-bad() { echo "FAIL $*"; failed=$((failed + 1)); }
-check() { # check DESCRIPTION COMMAND...
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else bad "$what"; fi
-}
+# shellcheck source=tests/lib.sh
+. "$ROOT/tests/lib.sh"
 
 check "trace.dat exists" test -s "$dir/trace.dat"
 if trace-cmd report -i "$dir/trace.dat" >/dev/null 2>"$dir/.report-plugins.err"; then
-	ok "trace-cmd report (plugins on) opens trace.dat"
+	pass "trace-cmd report (plugins on) opens trace.dat"
 else
-	bad "trace-cmd report (plugins on) fails: $(head -n3 "$dir/.report-plugins.err")"
+	fail "trace-cmd report (plugins on) fails: $(head -n3 "$dir/.report-plugins.err")"
 fi
 rm -f "$dir/.report-plugins.err"
 
@@ -90,7 +85,7 @@ while read -r vm vcpu recs first last gaps; do
 		[ "$(cat "$d/qemu.pid" 2>/dev/null)" = "$vm" ] && g=$d
 	done
 	if [ -z "$g" ]; then
-		bad "VM $vm: no guest directory has QEMU pid $vm"
+		fail "VM $vm: no guest directory has QEMU pid $vm"
 		continue
 	fi
 	stat=$(jq -r --argjson i "$vcpu" '.vcpus[] | select(.cpu_index == $i) | .stats.exits' "$g/kvm-stats.json")
@@ -133,5 +128,4 @@ fi
 host=$(jq -r '"\(.host_status)\(if .host_crash_line then ": " + .host_crash_line else "" end)"' "$dir/run.json" 2>/dev/null || true)
 check "the host's kernel did not crash (host_status ${host:-missing})" test "${host%%:*}" != crashed -a -n "$host"
 rm -f "$text" "$dir/.vcpus.txt"
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish

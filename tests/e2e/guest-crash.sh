@@ -14,12 +14,8 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 out=$ROOT/build/test-runs/guest-crash
 rm -rf "$out" "$out.log"
 mkdir -p "$(dirname "$out")"
-passed=0 failed=0
-check() {
-	local what=$1
-	shift
-	if "$@"; then echo "PASS $what"; passed=$((passed + 1)); else echo "FAIL $what"; failed=$((failed + 1)); fi
-}
+# shellcheck source=tests/lib.sh
+. "$ROOT/tests/lib.sh"
 json() { jq -e "$@" "$out/run.json" >/dev/null; } # json [JQ_OPTIONS] FILTER: FILTER holds
 
 # shellcheck disable=SC2016 # expanded by the guest's shell, not here
@@ -53,12 +49,9 @@ check "the workload never reported finishing" \
 check "the host itself did not crash" json '.host_status == "0" and .host_crash_line == null'
 # The rest of the results is complete and consistent: trace, per-vcpu counters, statistics.
 if "$ROOT/tests/e2e/check-results.sh" --expect-crash "$out" >"$out.check" 2>&1; then
-	echo "PASS check-results.sh --expect-crash ($(tail -n1 "$out.check"))"
-	passed=$((passed + 1))
+	pass "check-results.sh --expect-crash ($(tail -n1 "$out.check"))"
 else
 	cat "$out.check"
-	echo "FAIL check-results.sh --expect-crash"
-	failed=$((failed + 1))
+	fail "check-results.sh --expect-crash"
 fi
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish

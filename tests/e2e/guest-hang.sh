@@ -5,12 +5,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 out=$ROOT/build/test-runs/guest-hang
 rm -rf "$out"
-passed=0 failed=0
-check() {
-	local what=$1
-	shift
-	if "$@"; then echo "PASS $what"; passed=$((passed + 1)); else echo "FAIL $what"; failed=$((failed + 1)); fi
-}
+# shellcheck source=tests/lib.sh
+. "$ROOT/tests/lib.sh"
 status=0
 "$ROOT/run-host.sh" --out "$out" --timeout 30 --guest-cmd 'echo about to hang; sleep 100000' \
 	>"$out.log" 2>&1 || status=$?
@@ -23,5 +19,4 @@ check "guest console kept, workload had started" grep -q 'about to hang' "$out/g
 check "trace.dat kept and readable" bash -c "trace-cmd report -N -i '$out/trace.dat' 2>/dev/null | grep -q kvm_exit"
 check "per-vcpu statistics read from the stopped VM" jq -e '.vcpus[0].stats.exits > 0' "$out/guest0/kvm-stats.json"
 check "run.json written" jq -e '.guests[0].status == "timeout"' "$out/run.json"
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish

@@ -34,10 +34,9 @@ if ! command -v python3 > /dev/null; then
 fi
 tmp=$(mktemp -d /tmp/exitstat-fixtures.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-
-pass() { echo "PASS $1"; passed=$((passed + 1)); }
+# shellcheck source=tests/lib.sh
+. "$repo/tests/lib.sh"
+# fail NAME [DETAIL...]: a FAIL line and its details, indented.
 fail() { echo "FAIL $1"; shift; for l in "$@"; do echo "    $l"; done; failed=$((failed + 1)); }
 
 # hex("0x0024") -> 36, in any awk (mawk has no strtonum)
@@ -378,5 +377,4 @@ done
 "$exitstat" --help | grep -q "^Usage: exitstat COMMAND" || help_ok=0
 if [ $help_ok = 1 ]; then pass "--help for the program and each subcommand"; else fail "--help"; fi
 
-echo "$passed passed, $failed failed"
-[ $failed = 0 ]
+finish

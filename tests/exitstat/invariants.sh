@@ -15,12 +15,8 @@ exitstat=${EXITSTAT:-$ROOT/build/exitstat/exitstat}
 fixtures=${EXITLAB_FIXTURES:-$ROOT/../shared/fixtures}
 command -v jq >/dev/null || { echo "SKIP: jq not installed"; exit 77; }
 [ -x "$exitstat" ] || make -s -C "$ROOT/tools/exitstat" all >/dev/null
-passed=0 failed=0
-check() {
-	local what=$1
-	shift
-	if "$@" >/dev/null; then echo "PASS $what"; passed=$((passed + 1)); else echo "FAIL $what"; failed=$((failed + 1)); fi
-}
+# shellcheck source=tests/lib.sh
+. "$ROOT/tests/lib.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -48,12 +44,12 @@ invariant() {
 	for filter in "" "--class DABT_LOW,IRQ" "--from $half"; do
 		# shellcheck disable=SC2086
 		if ! "$exitstat" summary --json "$@" $filter "$trace" >"$tmp/s.json" 2>"$tmp/err"; then
-			check "$name ${filter:-(no filter)}: exitstat summary --json" false
+			check_quiet "$name ${filter:-(no filter)}: exitstat summary --json" false
 			sed 's/^/    /' "$tmp/err"
 			continue
 		fi
 		jq -r --arg source "$source" "$sums" "$tmp/s.json" >"$tmp/wrong"
-		check "$name ${filter:-(no filter)}: $(jq -r '"\(.guests | length) guests, \(.vcpus | length) vcpus, classes add up to \(.trace["exits matching filter"]) exits and 100%"' "$tmp/s.json")" \
+		check_quiet "$name ${filter:-(no filter)}: $(jq -r '"\(.guests | length) guests, \(.vcpus | length) vcpus, classes add up to \(.trace["exits matching filter"]) exits and 100%"' "$tmp/s.json")" \
 			test ! -s "$tmp/wrong"
 		sed 's/^/    /' "$tmp/wrong"
 	done
@@ -75,8 +71,7 @@ fi
 
 if ! command -v trace-cmd >/dev/null || ! command -v python3 >/dev/null; then
 	echo "SKIP generated traces: trace-cmd and python3 are needed"
-	echo "$passed passed, $failed failed"
-	[ "$failed" = 0 ]
+	finish
 	exit
 fi
 v6() { trace-cmd convert --file-version 6 --compression none -i "$1" -o "$2" >/dev/null 2>&1; }
@@ -101,23 +96,23 @@ for t in "$ROOT"/tests/traces/*.dat; do
 	"$exitstat" summary --json "$t" >"$tmp/patched.json"
 	"$exitstat" summary --json "$tmp/$name" >"$tmp/stock.json"
 	"$exitstat" summary --json --tgid-map "$tmp/tgids" "$tmp/$name" >"$tmp/mapped.json"
-	check "$name: per-thread exits equal the patched trace's per-vcpu exits" \
+	check_quiet "$name: per-thread exits equal the patched trace's per-vcpu exits" \
 		cmp -s <(per vcpus tid "$tmp/patched.json") <(per vcpus tid "$tmp/stock.json")
-	check "$name: with the tgid map, per-guest exits equal the patched trace's per-VM exits" \
+	check_quiet "$name: with the tgid map, per-guest exits equal the patched trace's per-VM exits" \
 		cmp -s <(per guests guest "$tmp/patched.json") <(per guests guest "$tmp/mapped.json")
 	# shellcheck disable=SC2016
-	check "$name: without process information, one guest 'unknown' holds all $threads threads" \
+	check_quiet "$name: without process information, one guest 'unknown' holds all $threads threads" \
 		jq -e --argjson n "$threads" '[.guests[] | [.guest, .vcpus, .exits]] == [["unknown", $n, .trace["exits matching filter"]]]' \
 		"$tmp/stock.json"
 	"$exitstat" summary "$tmp/$name" >"$tmp/stock.txt"
 	"$exitstat" summary --csv "$tmp/$name" >"$tmp/stock.csv"
-	check "$name: the text says why ('No process information')" grep -q 'No process information' "$tmp/stock.txt"
-	check "$name: CSV guests block sums to the total, guest_source none" \
+	check_quiet "$name: the text says why ('No process information')" grep -q 'No process information' "$tmp/stock.txt"
+	check_quiet "$name: CSV guests block sums to the total, guest_source none" \
 		test "$(awk -F, '/^# guests$/ { on = 1; next } /^$/ { on = 0 } on && $1 != "guest" { s += $3 } END { print s + 0 }' "$tmp/stock.csv")" \
 		= "$(awk -F, '$1 == "exits matching filter" { print $2 }' "$tmp/stock.csv")" -a \
 		"$(awk -F, '$1 == "guest_source" { print $2 }' "$tmp/stock.csv")" = none
 	"$exitstat" compare --json "$t" "$tmp/$name" >"$tmp/cmp.json"
-	check "$name: compare with its patched original: every class equal, rows sum to the totals" \
+	check_quiet "$name: compare with its patched original: every class equal, rows sum to the totals" \
 		jq -e '(.classes | map(select(.class != "ALL")) | all(.exits_a == .exits_b))
 			and ([.classes[] | select(.class != "ALL") | .exits_a] | add) == .traces["A exits"]
 			and .traces["A exits"] == .traces["B exits"]' "$tmp/cmp.json"
@@ -137,5 +132,4 @@ for t in "${fixture_dats[@]}"; do
 	invariant "$name (make-patched-trace.py)" vm_pid "$tmp/$name"
 done
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish

@@ -8,12 +8,8 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 exitstat=${EXITSTAT:-$ROOT/build/exitstat/exitstat}
 [ -x "$exitstat" ] || { echo "exitstat not built: run make"; exit 1; }
 command -v jq >/dev/null || { echo "SKIP: jq not installed"; exit 77; }
-passed=0 failed=0
-check() {
-	local what=$1
-	shift
-	if "$@" >/dev/null; then echo "PASS $what"; passed=$((passed + 1)); else echo "FAIL $what"; failed=$((failed + 1)); fi
-}
+# shellcheck source=tests/lib.sh
+. "$ROOT/tests/lib.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -48,12 +44,12 @@ for trace in "$ROOT"/tests/traces/*.dat; do
 		"$tmp/summary.json" | sort >"$tmp/got-classes"
 	sort -o "$tmp/got-classes" "$tmp/got-classes"
 
-	check "$name: per VM/vcpu exits and exits lost ($(paste -sd';' "$tmp/want-vcpus"))" \
+	check_quiet "$name: per VM/vcpu exits and exits lost ($(paste -sd';' "$tmp/want-vcpus"))" \
 		cmp -s "$tmp/want-vcpus" "$tmp/got-vcpus"
 	cmp -s "$tmp/want-vcpus" "$tmp/got-vcpus" || diff "$tmp/want-vcpus" "$tmp/got-vcpus" || true
-	check "$name: per-class counts ($(wc -l <"$tmp/want-classes") classes)" cmp -s "$tmp/want-classes" "$tmp/got-classes"
+	check_quiet "$name: per-class counts ($(wc -l <"$tmp/want-classes") classes)" cmp -s "$tmp/want-classes" "$tmp/got-classes"
 	cmp -s "$tmp/want-classes" "$tmp/got-classes" || diff "$tmp/want-classes" "$tmp/got-classes" || true
-	check "$name: exitstat says the kernel layout is patched" \
+	check_quiet "$name: exitstat says the kernel layout is patched" \
 		jq -e '.trace["kernel layout"] | startswith("patched")' "$tmp/summary.json"
 	# Every reader gives the same results (our own zstd decompression with 0 and 1 helper
 	# threads, libtracecmd's pages, its records), for each subcommand; page means zpage here.
@@ -67,16 +63,15 @@ for trace in "$ROOT"/tests/traces/*.dat; do
 				grep -v '^reader,' | cmp -s - "$tmp/$cmd.tcpage" || { readers_ok=0; echo "    $reader $cmd differs"; }
 		done
 	done
-	check "$name: zpage (0 and 1 threads), tcpage and record readers agree on every subcommand" \
+	check_quiet "$name: zpage (0 and 1 threads), tcpage and record readers agree on every subcommand" \
 		test "$readers_ok" = 1
-	check "$name: the default reader is zpage" \
+	check_quiet "$name: the default reader is zpage" \
 		jq -e '.trace.reader == "zpage"' "$tmp/summary.json"
 	# The guests' driver reads its exit statistics: those calls have names, as every other
 	# vendor-hypervisor call of the trace.
 	"$exitstat" hvc --json "$trace" >"$tmp/hvc.json"
-	check "$name: hvc names every vendor-hypervisor call ($(jq -r '[.calls[] | select(.owner == "vendor hypervisor") | .name] | join(", ")' "$tmp/hvc.json"))" \
+	check_quiet "$name: hvc names every vendor-hypervisor call ($(jq -r '[.calls[] | select(.owner == "vendor hypervisor") | .name] | join(", ")' "$tmp/hvc.json"))" \
 		jq -e '[.calls[] | select(.owner == "vendor hypervisor")]
 			| all(.name != "(unknown)") and any(.name | startswith("KVM_EXIT_STATS_"))' "$tmp/hvc.json"
 done
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish

@@ -24,9 +24,9 @@ if [ -z "$prog" ]; then
 fi
 tmp=$(mktemp -d /tmp/guest-exits-unit.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
-
-pass() { echo "PASS $1"; passed=$((passed + 1)); }
+# shellcheck source=tests/lib.sh
+. "$repo/tests/lib.sh"
+# A failure also shows the program's output.
 fail() {
 	echo "FAIL $1"
 	failed=$((failed + 1))
@@ -65,12 +65,6 @@ j = json.load(open(sys.argv[1]))
 sys.exit(0 if eval(sys.argv[2]) else 1)' "$1" "$2"
 }
 
-# check NAME COMMAND...: PASS if COMMAND succeeds.
-check() {
-	local name=$1
-	shift
-	if "$@"; then pass "$name"; else fail "$name"; fi
-}
 
 # node DIR COUNT TIME_NS TICKS [ID]
 node() {
@@ -356,5 +350,4 @@ usage_case --run dd if=/dev/zero
 run --help
 check "--help: exit 0, usage on stdout" eval 'test "$rc" = 0 && grep -q "^Usage: guest-exits" "$tmp/out" && grep -q -- "--run CMD" "$tmp/out"'
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish

@@ -8,12 +8,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 MG=$ROOT/benchmarks/multi-guest
 export MULTI_GUEST_RUN_HOST=$ROOT/tests/runner/fake-run-host.sh
-passed=0 failed=0
-check() { # check DESCRIPTION COMMAND...
-	local what=$1
-	shift
-	if "$@"; then echo "PASS $what"; passed=$((passed + 1)); else echo "FAIL $what"; failed=$((failed + 1)); fi
-}
+# shellcheck source=tests/lib.sh
+. "$ROOT/tests/lib.sh"
 csvq() { python3 -c 'import csv, sys; rows = list(csv.DictReader(open(sys.argv[1]))); print(eval(sys.argv[2]))' "$@"; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -82,5 +78,4 @@ st=0
 "$MG" "${axes[@]}" --out "$tmp/i" >"$tmp/i2.log" 2>&1 || st=$?
 check "after SIGINT the re-run finishes the rest (exit $st, $done_n skipped)" \
 	bash -c "[ $st = 0 ] && grep -q '$done_n finished earlier, $((${#cells[@]} - done_n)) to run' '$tmp/i2.log'"
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish

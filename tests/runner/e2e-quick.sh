@@ -13,12 +13,8 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 MG=$ROOT/benchmarks/multi-guest
 E=$ROOT/build/exitstat/exitstat
 out=$ROOT/build/test-runs/runner-quick
-passed=0 failed=0
-check() { # check DESCRIPTION COMMAND...
-	local what=$1
-	shift
-	if "$@"; then echo "PASS $what"; passed=$((passed + 1)); else echo "FAIL $what"; failed=$((failed + 1)); fi
-}
+# shellcheck source=tests/lib.sh
+. "$ROOT/tests/lib.sh"
 csvq() { # csvq FILE PYTHON-EXPR-over-rows
 	python3 -c 'import csv, sys; rows = list(csv.DictReader(open(sys.argv[1]))); print(eval(sys.argv[2]))' "$@"
 }
@@ -115,5 +111,4 @@ for p in throughput fairness exits_per_class host_time_share; do
 		bash -c "[ -s '$out/plots/$p.svg' ] && python3 -c 'import sys, xml.dom.minidom as m; m.parse(sys.argv[1])' '$out/plots/$p.svg'"
 done
 echo "timing: first run ${first_s}s (${#cells[@]} cells, one killed), re-run ${rerun_s}s (1 cell)"
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish

@@ -10,12 +10,8 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 MG=$ROOT/benchmarks/multi-guest
 E=$ROOT/build/exitstat/exitstat
 T=$ROOT/tests/traces
-passed=0 failed=0
-check() { # check DESCRIPTION COMMAND...
-	local what=$1
-	shift
-	if "$@"; then echo "PASS $what"; passed=$((passed + 1)); else echo "FAIL $what"; failed=$((failed + 1)); fi
-}
+# shellcheck source=tests/lib.sh
+. "$ROOT/tests/lib.sh"
 make -s -C "$ROOT" exitstat
 tmp=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
@@ -154,5 +150,4 @@ status=0
 "$MG" merge --out "$tmp/none" "$tmp/nothing-here" >"$tmp/merge4.log" 2>&1 || status=$?
 check "merge of a directory without cells exits 2 naming it (got $status)" \
 	bash -c "[ $status = 2 ] && grep -q 'nothing-here' '$tmp/merge4.log'"
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish

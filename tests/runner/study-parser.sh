@@ -5,9 +5,8 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 MG=$ROOT/benchmarks/multi-guest
-passed=0 failed=0
-ok() { echo "PASS $*"; passed=$((passed + 1)); }
-bad() { echo "FAIL $*"; failed=$((failed + 1)); }
+# shellcheck source=tests/lib.sh
+. "$ROOT/tests/lib.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -20,7 +19,7 @@ values() { # values FILE KEY DEFAULT
 for f in "$ROOT"/benchmarks/studies/*.study; do
 	name=$(basename "$f" .study)
 	if ! "$MG" expand --study "$name" >"$tmp/cells" 2>"$tmp/err"; then
-		bad "study $name: expand failed: $(cat "$tmp/err")"
+		fail "study $name: expand failed: $(cat "$tmp/err")"
 		continue
 	fi
 	# The product of the axes, less the ipi cells with fewer than 2 vcpus.
@@ -36,9 +35,9 @@ for f in "$ROOT"/benchmarks/studies/*.study; do
 	done < <(values "$f" workloads '')
 	want=$((n * per * repeats))
 	got=$(grep -vc '^#' "$tmp/cells" || true)
-	if [ "$got" = "$want" ]; then ok "study $name expands to $got cells (the product of its axes)"; else bad "study $name: $got cells, want $want"; fi
+	if [ "$got" = "$want" ]; then pass "study $name expands to $got cells (the product of its axes)"; else fail "study $name: $got cells, want $want"; fi
 	dups=$(grep -v '^#' "$tmp/cells" | sort | uniq -d | wc -l)
-	if [ "$dups" = 0 ]; then ok "study $name: cell ids are unique"; else bad "study $name: $dups duplicate cell ids"; fi
+	if [ "$dups" = 0 ]; then pass "study $name: cell ids are unique"; else fail "study $name: $dups duplicate cell ids"; fi
 done
 
 # expect_file LINE PATTERN CONTENT: the file is refused (exit 2) with "FILE:LINE: ...PATTERN".
@@ -50,9 +49,9 @@ expect_file() {
 	printf '%b' "$content" >"$f"
 	"$MG" expand --study "$f" >"$tmp/out" 2>&1 || st=$?
 	if [ "$st" = 2 ] && grep -qF -- "$f:$line: " "$tmp/out" && grep -qE -- "$pattern" "$tmp/out"; then
-		ok "bad study ($pattern) -> exit 2 naming $(basename "$f"):$line"
+		pass "bad study ($pattern) -> exit 2 naming $(basename "$f"):$line"
 	else
-		bad "bad study ($pattern): exit $st, want 2 and '$f:$line: ...$pattern': $(cat "$tmp/out")"
+		fail "bad study ($pattern): exit $st, want 2 and '$f:$line: ...$pattern': $(cat "$tmp/out")"
 	fi
 }
 H='[study]\narch = arm\nguests = 1\n'
@@ -85,16 +84,16 @@ expect_flags() { # expect_flags STATUS PATTERN ARGS...
 	shift 2
 	"$MG" "$@" >"$tmp/out" 2>&1 || st=$?
 	if [ "$st" = "$want" ] && grep -qE -- "$pattern" "$tmp/out"; then
-		ok "multi-guest $* -> $st"
+		pass "multi-guest $* -> $st"
 	else
-		bad "multi-guest $* -> $st (want $want and /$pattern/): $(head -c 300 "$tmp/out")"
+		fail "multi-guest $* -> $st (want $want and /$pattern/): $(head -c 300 "$tmp/out")"
 	fi
 }
 expect_flags 0 '^Usage: benchmarks/multi-guest' --help
 expect_flags 0 '^arm64-max-v2-ipi-untraced-g4-r3$' expand --study quick --arch arm64 --cpu max --vcpus 2 \
 	--workloads ipi --trace off --guests 4 --repeats 3
 n=$("$MG" expand --study quick --guests 1,2,4 --arch arm --workloads cpu,hvc,mem --trace on,off --repeats 2 | grep -vc '^#')
-if [ "$n" = $((3 * 1 * 3 * 2 * 2)) ]; then ok "overrides multiply out ($n cells)"; else bad "overrides: $n cells"; fi
+if [ "$n" = $((3 * 1 * 3 * 2 * 2)) ]; then pass "overrides multiply out ($n cells)"; else fail "overrides: $n cells"; fi
 expect_flags 0 '# left out: ipi with vcpus=1 \(needs 2\)' expand --study quick --workloads ipi,cpu
 expect_flags 2 "--guests: guests: '0' is not a whole number" expand --study quick --guests 0
 expect_flags 2 "--arch: arch: 'x86'" expand --study quick --arch arm,x86
@@ -109,6 +108,5 @@ expect_flags 2 "--jobs: '0' is not a whole number" --study quick --out "$tmp/o" 
 expect_flags 2 "cannot read the study" expand --study "$tmp/missing.study"
 expect_flags 0 '^cell 1/2 arm-cortex-a57-v1-cpu-traced-g1-r1: exitlab-workload cpu --ops [0-9]+' \
 	--study quick --out "$tmp/o" --dry-run --arch arm --workloads cpu
-if [ ! -e "$tmp/o" ]; then ok "--dry-run creates nothing"; else bad "--dry-run created $tmp/o"; fi
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+if [ ! -e "$tmp/o" ]; then pass "--dry-run creates nothing"; else fail "--dry-run created $tmp/o"; fi
+finish

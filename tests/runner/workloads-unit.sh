@@ -6,12 +6,8 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 B=$ROOT/build/workloads
-passed=0 failed=0
-check() { # check DESCRIPTION COMMAND...
-	local what=$1
-	shift
-	if "$@"; then echo "PASS $what"; passed=$((passed + 1)); else echo "FAIL $what"; failed=$((failed + 1)); fi
-}
+# shellcheck source=tests/lib.sh
+. "$ROOT/tests/lib.sh"
 make -s -C "$ROOT/benchmarks/workloads" BUILD="$B"
 W=$B/native/exitlab-workload
 tmp=$(mktemp -d)
@@ -52,5 +48,4 @@ done < <("$W" --list)
 for a in armhf arm64; do
 	check "$a build is a static executable" bash -c "file -b '$B/$a/exitlab-workload' | grep -q 'statically linked'"
 done
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish

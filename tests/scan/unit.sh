@@ -11,12 +11,11 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 SCAN=$ROOT/scripts/scan-crashes.sh
 SAMPLES=$ROOT/tests/scan/consoles
-passed=0 failed=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-ok() { echo "PASS $*"; passed=$((passed + 1)); }
-bad() { echo "FAIL $*"; failed=$((failed + 1)); }
+# shellcheck source=tests/lib.sh
+. "$ROOT/tests/lib.sh"
 
 # expect_first SAMPLE LINE: the first marker of SAMPLE is LINE (exit 1), with LF and CR LF.
 expect_first() {
@@ -28,9 +27,9 @@ expect_first() {
 		status=0
 		got=$("$SCAN" --first "$f") || status=$?
 		if [ "$status" = 1 ] && [ "$got" = "$want" ]; then
-			ok "$what: '$got'"
+			pass "$what: '$got'"
 		else
-			bad "$what: got '$got' (exit $status), want '$want' (exit 1)"
+			fail "$what: got '$got' (exit $status), want '$want' (exit 1)"
 		fi
 	done
 }
@@ -55,13 +54,13 @@ expect_first sleeping-in-atomic.log 'BUG: sleeping function called from invalid 
 for f in "$SAMPLES"/*.log; do
 	s=$(basename "$f")
 	[ "$s" = clean.log ] && continue
-	grep -q "^expect_first $s " "$0" || bad "$s has no expectation in $0"
+	grep -q "^expect_first $s " "$0" || fail "$s has no expectation in $0"
 done
 
 check_clean() {
 	local got status=0
 	got=$("$SCAN" --first "$1") || status=$?
-	if [ "$status" = 0 ] && [ -z "$got" ]; then ok "$2: no marker"; else bad "$2: matched '$got' (exit $status)"; fi
+	if [ "$status" = 0 ] && [ -z "$got" ]; then pass "$2: no marker"; else fail "$2: matched '$got' (exit $status)"; fi
 }
 check_clean "$SAMPLES/clean.log" clean.log
 sed 's/$/\r/' "$SAMPLES/clean.log" >"$tmp/clean-crlf.log"
@@ -73,9 +72,9 @@ check_clean "$tmp/no-such-file" "a missing console"
 got=$("$SCAN" --first "$tmp/no-such-file" "$SAMPLES/clean.log" "$SAMPLES/soft-lockup.log" \
 	"$SAMPLES/rcu-stall.log") || true
 if [ "$got" = 'watchdog: BUG: soft lockup - CPU#1 stuck for 22s! [busybox:87]' ]; then
-	ok "--first FILE...: the first file with a marker wins"
+	pass "--first FILE...: the first file with a marker wins"
 else
-	bad "--first FILE...: got '$got'"
+	fail "--first FILE...: got '$got'"
 fi
 
 # Results directory mode: guests in numeric order, then the host (dmesg before console).
@@ -94,36 +93,35 @@ guest10: crashed: Kernel panic - not syncing: Attempted to kill init! exitcode=0
 host: crashed: WARNING: CPU: 1 PID: 305 at arch/arm64/kvm/arm.c:1017 kvm_arch_vcpu_ioctl_run+0x5c8/0x8a0
 EOF
 if [ "$status" = 1 ] && cmp -s "$tmp/want" "$tmp/out"; then
-	ok "results directory: crashed guests and host, first marker each (exit 1)"
+	pass "results directory: crashed guests and host, first marker each (exit 1)"
 else
-	bad "results directory: exit $status, got: $(cat "$tmp/out")"
+	fail "results directory: exit $status, got: $(cat "$tmp/out")"
 fi
 rm "$run/host-dmesg.log"
 status=0
 "$SCAN" "$run" >"$tmp/out" || status=$?
 if [ "$status" = 1 ] && grep -qx 'host: crashed: Kernel panic - not syncing: Fatal exception' "$tmp/out"; then
-	ok "results directory: a host without host-dmesg.log is scanned on its console"
+	pass "results directory: a host without host-dmesg.log is scanned on its console"
 else
-	bad "results directory without host-dmesg.log: exit $status, got: $(cat "$tmp/out")"
+	fail "results directory without host-dmesg.log: exit $status, got: $(cat "$tmp/out")"
 fi
 rm -r "$run/guest1" "$run/guest10"
 cp "$SAMPLES/clean.log" "$run/host-console.log"
 status=0
 "$SCAN" "$run" >"$tmp/out" || status=$?
-if [ "$status" = 0 ] && [ ! -s "$tmp/out" ]; then ok "clean results directory: nothing (exit 0)"; else bad "clean results directory: exit $status, got: $(cat "$tmp/out")"; fi
+if [ "$status" = 0 ] && [ ! -s "$tmp/out" ]; then pass "clean results directory: nothing (exit 0)"; else fail "clean results directory: exit $status, got: $(cat "$tmp/out")"; fi
 
 status=0
 "$SCAN" "$tmp/no-such-dir" 2>"$tmp/err" || status=$?
 if [ "$status" = 2 ] && grep -q "^scan-crashes: $tmp/no-such-dir: no such directory$" "$tmp/err"; then
-	ok "missing directory: exit 2 with a message"
+	pass "missing directory: exit 2 with a message"
 else
-	bad "missing directory: exit $status, $(cat "$tmp/err")"
+	fail "missing directory: exit $status, $(cat "$tmp/err")"
 fi
 status=0
 "$SCAN" >/dev/null 2>&1 || status=$?
-if [ "$status" = 2 ]; then ok "no argument: exit 2"; else bad "no argument: exit $status"; fi
+if [ "$status" = 2 ]; then pass "no argument: exit 2"; else fail "no argument: exit $status"; fi
 n=$("$SCAN" --patterns | wc -l)
-if [ "$n" -ge 10 ]; then ok "--patterns lists the $n markers"; else bad "--patterns lists $n markers"; fi
+if [ "$n" -ge 10 ]; then pass "--patterns lists the $n markers"; else fail "--patterns lists $n markers"; fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish

@@ -1,0 +1,23 @@
+# shellcheck shell=bash
+# The shared piece of exitlab's shell tests (sourced): one PASS/FAIL line per check, kept
+# count, and the closing "N passed, N failed" line tests/run and readers look for.
+passed=0 failed=0
+pass() { echo "PASS $*"; passed=$((passed + 1)); }
+fail() { echo "FAIL $*"; failed=$((failed + 1)); }
+# check DESCRIPTION COMMAND...: PASS when COMMAND succeeds (a test may redefine fail).
+check() {
+	local what=$1
+	shift
+	if "$@"; then pass "$what"; else fail "$what"; fi
+}
+# check_quiet DESCRIPTION COMMAND...: the same, with COMMAND's standard output discarded.
+check_quiet() {
+	local what=$1
+	shift
+	if "$@" >/dev/null; then pass "$what"; else fail "$what"; fi
+}
+# finish: the closing line; status 0 when nothing failed.
+finish() {
+	echo "$passed passed, $failed failed"
+	[ "$failed" = 0 ]
+}
