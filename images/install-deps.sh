@@ -7,7 +7,7 @@ usage() {
 	cat <<'USAGE'
 Usage: images/install-deps.sh [--check] [--help]
 
-Installs (as root, with apt-get) the cross compilers, Linux 6.1 and 6.12 source, QEMU,
+Installs (as root, with apt-get) the cross compilers, the Linux sources, QEMU,
 trace-cmd and the libraries exitlab builds against, enables the arm64 and
 armhf package architectures so images/ can unpack Debian's ARM packages, and
 adds Debian's source index (deb-src, same mirrors as the deb entries) so that
@@ -17,9 +17,17 @@ images/build-qemu.sh can fetch the source package of the installed QEMU.
 USAGE
 }
 
+# shellcheck source=images/lib.sh
+. "$(dirname "$0")/lib.sh"
+# Debian's source package of each kernel exitlab has a series for (lib.sh KERNEL_VERSIONS).
+KERNEL_PKGS=()
+for v in "${KERNEL_VERSIONS[@]}"; do
+	select_kernel "$v"
+	KERNEL_PKGS+=("$KERNEL_SOURCE_PKG")
+done
 PACKAGES=(
 	make gcc libc6-dev bc bison flex cpio xz-utils zstd gzip perl python3 jq file bsdextrautils
-	linux-source-6.1 linux-source-6.12  # the host kernels (images/lib.sh KERNEL_VERSIONS)
+	"${KERNEL_PKGS[@]}"
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 	gcc-arm-linux-gnueabihf libc6-dev-armhf-cross
 	qemu-system-arm
@@ -108,7 +116,7 @@ export DEBIAN_FRONTEND=noninteractive
 if ! apt-get update -q; then
 	echo "install-deps.sh: warning: apt-get update reported errors; checking that packages resolve" >&2
 fi
-for probe in linux-source-6.1 linux-source-6.12 busybox-static:arm64 busybox-static:armhf qemu-system-arm:arm64 trace-cmd:arm64; do
+for probe in "${KERNEL_PKGS[@]}" busybox-static:arm64 busybox-static:armhf qemu-system-arm:arm64 trace-cmd:arm64; do
 	if ! apt-cache show "$probe" >/dev/null 2>&1; then
 		echo "install-deps.sh: package '$probe' cannot be resolved; check /etc/apt/sources.list and network" >&2
 		exit 1

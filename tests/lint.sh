@@ -38,14 +38,14 @@ define_value() {
 # include/ are what it reads; the other top-level directories only make it a tree) and kept
 # in build/src until the package version changes.
 checkpatch_tree() {
-	local top=$1 version tree tmp
+	local top=$1 tarball=$2 version tree tmp
 	version=$(pkg_version "$top")
 	tree=$BUILD_DIR/src/checkpatch-$top
 	if [ "$(cat "$tree/.exitlab-version" 2>/dev/null)" != "$version" ]; then
 		tmp=$BUILD_DIR/src/.checkpatch.$$
 		rm -rf "$tree" "$tmp"
 		mkdir -p "$tmp"
-		if ! tar -xf "/usr/src/$top.tar.xz" -C "$tmp" "$top"/{COPYING,CREDITS,Kbuild} \
+		if ! tar -xf "$tarball" -C "$tmp" "$top"/{COPYING,CREDITS,Kbuild} \
 			"$top"/{MAINTAINERS,Makefile,README,scripts,include} --no-recursion \
 			"$top"/{Documentation,arch,drivers,fs,init,ipc,kernel,lib}; then
 			rm -rf "$tmp"
@@ -57,20 +57,19 @@ checkpatch_tree() {
 	echo "$tree"
 }
 
-# checkpatch.pl of the kernel the series DIR applies to (kernel-patches/VERSION) on each of
-# its patches.  FILE_PATH_CHANGES only asks whether MAINTAINERS needs updating for a new
-# file; 0003 adds files under arch/arm64/kvm/, which MAINTAINERS already covers, and 0004
-# adds its entry.
+# checkpatch.pl of the kernel the selected series applies to (select_kernel: PATCH_DIR,
+# KERNEL_SOURCE_PKG) on each of its patches.  FILE_PATH_CHANGES only asks whether
+# MAINTAINERS needs updating for a new file; 0003 adds files under arch/arm64/kvm/, which
+# MAINTAINERS already covers, and 0004 adds its entry.
 check_patches() {
-	local dir=$1 pkg src p
-	pkg=linux-source-$(basename "$dir")
-	if [ -z "$(pkg_version "$pkg")" ] || [ ! -f "/usr/src/$pkg.tar.xz" ]; then
-		echo "FAIL checkpatch ${dir#"$ROOT"/}: $pkg is not installed (images/install-deps.sh installs it)"
+	local dir=${PATCH_DIR#"$ROOT"/} pkg=$KERNEL_SOURCE_PKG src p
+	if [ -z "$(pkg_version "$pkg")" ] || [ ! -f "$KERNEL_SOURCE_TARBALL" ]; then
+		echo "FAIL checkpatch $dir: $pkg is not installed (images/install-deps.sh installs it)"
 		failed=$((failed + 1))
 		return 0
 	fi
-	if ! src=$(checkpatch_tree "$pkg"); then
-		echo "FAIL checkpatch ${dir#"$ROOT"/}: cannot unpack /usr/src/$pkg.tar.xz"
+	if ! src=$(checkpatch_tree "$pkg" "$KERNEL_SOURCE_TARBALL"); then
+		echo "FAIL checkpatch $dir: cannot unpack $KERNEL_SOURCE_TARBALL"
 		failed=$((failed + 1))
 		return 0
 	fi
@@ -80,18 +79,18 @@ check_patches() {
 		else
 			echo "FAIL checkpatch ${p#"$ROOT"/}"; failed=$((failed + 1))
 		fi
-	done < <(PATCH_DIR=$dir series_files)
+	done < <(series_files)
 }
 
-# The header's values equal those of the series DIR (its 0003 and the SMCCC return codes
+# The header's values equal those of the selected series (its 0003 and the SMCCC return codes
 # it uses), and its function IDs are fast SMC32 vendor-hypervisor calls there.
 check_abi() {
-	local dir=$1 p ours theirs a k f want abi_ok=1
-	while read -r p; do cat "$p"; done < <(PATCH_DIR=$dir series_files) >"$patches"
+	local dir=${PATCH_DIR#"$ROOT"/} p ours theirs a k f want abi_ok=1
+	while read -r p; do cat "$p"; done < <(series_files) >"$patches"
 	while read -r ours theirs; do
 		a=$(define_value "$abi" "$ours") k=$(define_value "$patches" "$theirs")
 		if [ "$a" = none ] || [ "$a" != "$k" ]; then
-			echo "FAIL $abi: $ours = $a, ${dir#"$ROOT"/}: $theirs = $k"; abi_ok=0
+			echo "FAIL $abi: $ours = $a, $dir: $theirs = $k"; abi_ok=0
 		fi
 	done <<'PAIRS'
 EXIT_STATS_FUNC_VM ARM_SMCCC_KVM_FUNC_EXIT_STATS_VM
@@ -116,25 +115,30 @@ PAIRS
 		want+="ARM_SMCCC_KVM_FUNC_EXIT_STATS_$f)"
 		if ! grep -A 4 "^+#define ARM_SMCCC_VENDOR_HYP_KVM_EXIT_STATS_${f}_FUNC_ID" "$patches" |
 			tr -d ' \t\\\n+' | grep -F "$want" >/dev/null; then
-			echo "FAIL ${dir#"$ROOT"/}: ARM_SMCCC_VENDOR_HYP_KVM_EXIT_STATS_${f}_FUNC_ID is not a fast SMC32 vendor-hypervisor call"
+			echo "FAIL $dir: ARM_SMCCC_VENDOR_HYP_KVM_EXIT_STATS_${f}_FUNC_ID is not a fast SMC32 vendor-hypervisor call"
 			abi_ok=0
 		fi
 	done
 	if [ "$abi_ok" = 1 ]; then
-		echo "PASS $abi mirrors ${dir#"$ROOT"/}"; passed=$((passed + 1))
+		echo "PASS $abi mirrors $dir"; passed=$((passed + 1))
 	else
 		failed=$((failed + 1))
 	fi
 }
 
-# Every series: kernel-patches/VERSION/series, VERSION naming Debian's linux-source-VERSION.
+# Every series kernel-patches/V/series, each one a kernel images/lib.sh knows (KERNEL_VERSIONS).
 patches=$(mktemp)
 trap 'rm -f "$patches"' EXIT
 for dir in "$ROOT"/kernel-patches/*/; do
 	dir=${dir%/}
 	[ -f "$dir/series" ] || continue
-	check_patches "$dir"
-	check_abi "$dir"
+	if ! select_kernel "$(basename "$dir")"; then
+		echo "FAIL ${dir#"$ROOT"/}: not in images/lib.sh KERNEL_VERSIONS (${KERNEL_VERSIONS[*]})"
+		failed=$((failed + 1))
+		continue
+	fi
+	check_patches
+	check_abi
 done
 # No copies of the function IDs: only the header, the kernel patches, this check and the
 # README's table for readers may write them (any file git sees, untracked ones included).
