@@ -1,5 +1,6 @@
 # exitlab: `make` builds the host-side tools, `make test` runs every test (tests/tests.cfg),
 # `make images` builds kernels and root filesystems, `make run` runs the default study,
+# `make report` writes report/ (REPORT.md, index.html, figures) from runs it makes or reuses,
 # `make install` puts exitstat and its man page under $(DESTDIR)$(PREFIX) (default /usr/local).
 # Quiet by default; V=1 shows full commands.
 V ?= 0
@@ -9,7 +10,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 export V
 
-.PHONY: all exitstat images run test test-unit test-e2e lint install uninstall clean distclean help
+.PHONY: all exitstat images run report test test-unit test-e2e lint install uninstall clean distclean help
 
 all: exitstat
 
@@ -21,6 +22,10 @@ images:
 
 run:
 	@./run-host.sh
+
+# REPORT_FROM="DIR..." builds the report from existing runs and studies, running nothing.
+report: all
+	@report/generate $(if $(REPORT_FROM),--from $(REPORT_FROM))
 
 test: all
 	@tests/run
@@ -49,4 +54,4 @@ distclean:
 	rm -rf $(BUILD)
 
 help:
-	@sed -n '1,4p' Makefile
+	@sed -n '1,5p' Makefile

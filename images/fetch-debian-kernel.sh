@@ -4,7 +4,7 @@
 #   arm64  linux-image-arm64:arm64
 # Downloaded from Debian's archive (apt-get download, the current ABI package the metapackage
 # depends on), unpacked once per package version into build/kernels/debian-ARCH/PKG_VERSION/;
-# prints the kernel image's path. run-host.sh uses it for `--guest-kernel debian`.
+# prints the kernel image's path (its configuration is beside it, as config). run-host.sh uses it for `--guest-kernel debian`.
 set -euo pipefail
 PROG=fetch-debian-kernel
 # shellcheck source=images/lib.sh
@@ -39,6 +39,9 @@ if [ ! -s "$dir/vmlinuz" ]; then
 	dpkg-deb --fsys-tarfile "$tmp"/*.deb | tar -x -C "$tmp/x" ./boot
 	image=$(find "$tmp/x/boot" -name 'vmlinuz-*' | head -n 1)
 	[ -n "$image" ] || die "$pkg has no /boot/vmlinuz-*"
+	# The kernel's configuration comes along: what the report says of a Debian kernel
+	# (e.g. CONFIG_RANDOM_TRUST_CPU) is read from it.
+	cp "$(find "$tmp/x/boot" -name 'config-*' | head -n 1)" "$dir/config"
 	cp "$image" "$dir/vmlinuz.tmp"
 	mv "$dir/vmlinuz.tmp" "$dir/vmlinuz"
 fi
