@@ -1,0 +1,110 @@
+# SPDX-License-Identifier: GPL-2.0
+"""The report's experiments (report/experiments.cfg): parse, then run or reuse each one."""
+
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+
+from .common import BUILD, ROOT, ReportError, UsageError, note
+
+EXPERIMENTS_CFG = os.path.join(ROOT, "report", "experiments.cfg")
+KINDS = {"run-host": os.path.join(ROOT, "run-host.sh"),
+         "multi-guest": os.path.join(ROOT, "benchmarks", "multi-guest")}
+STAMP = "report-experiment.json"
+
+
+def load_experiments(path, only=None):
+    """[{name, kind, args, about}] in file order; errors name the file and line."""
+    exps, cur = [], None
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            where = f"{path}:{n}"
+            m = re.fullmatch(r"\[([a-z0-9][a-z0-9-]*)\]", line)
+            if m:
+                cur = {"name": m.group(1), "kind": None, "args": None, "about": "", "line": where}
+                exps.append(cur)
+                continue
+            m = re.fullmatch(r"([a-z-]+)\s*=\s*(.*)", line)
+            if not m or cur is None:
+                raise UsageError(f"{where}: expected '[name]' or 'key = value'")
+            key, val = m.groups()
+            if key == "about":
+                cur["about"] = val
+            elif key in KINDS:
+                if cur["kind"]:
+                    raise UsageError(f"{where}: [{cur['name']}] already has '{cur['kind']}'")
+                try:
+                    cur["kind"], cur["args"] = key, shlex.split(val)
+                except ValueError as e:
+                    raise UsageError(f"{where}: {e}") from e
+                if "--out" in cur["args"]:
+                    raise UsageError(f"{where}: --out is the report's to choose")
+            else:
+                raise UsageError(f"{where}: unknown key '{key}' (about, run-host, multi-guest)")
+    for e in exps:
+        if not e["kind"]:
+            raise UsageError(f"{e['line']}: [{e['name']}] names no run-host or multi-guest command")
+    if only:
+        names = only.split(",")
+        unknown = [n for n in names if n not in {e["name"] for e in exps}]
+        if unknown:
+            raise UsageError(f"--only: no experiment {', '.join(unknown)} in {path}")
+        exps = [e for e in exps if e["name"] in names]
+    return exps
+
+
+def images_fingerprint():
+    """./run-host.sh --build-only's keyed image paths: a changed input changes one of them."""
+    p = subprocess.run([KINDS["run-host"], "--build-only", "--no-install"], capture_output=True, text=True,
+                       check=False)
+    if p.returncode != 0:
+        raise ReportError(f"./run-host.sh --build-only failed: {p.stderr.strip()[-300:]}")
+    return sorted(line for line in p.stdout.splitlines() if re.match(r"^[a-z ]+:\s+/", line))
+
+
+def finished(d, kind):
+    if kind == "run-host":
+        return os.path.exists(os.path.join(d, "run.json"))
+    return os.path.exists(os.path.join(d, "results.csv"))
+
+
+def run_experiments(exps, runs_dir, dry_run):
+    """Runs (or reuses) each experiment; returns their output directories."""
+    runs_dir = runs_dir or os.path.join(BUILD, "report-runs")
+    fp = images_fingerprint()
+    out = []
+    for e in exps:
+        d = os.path.join(runs_dir, e["name"])
+        stamp = {"kind": e["kind"], "args": e["args"], "images": fp}
+        old = None
+        try:
+            with open(os.path.join(d, STAMP), encoding="utf-8") as f:
+                old = json.load(f)
+        except (OSError, ValueError):
+            pass
+        if old == stamp and finished(d, e["kind"]):
+            note(f"{e['name']}: reusing {d}")
+            out.append(d)
+            continue
+        argv = [KINDS[e["kind"]], *e["args"], "--out", d]
+        note(f"{e['name']}: {'would run' if dry_run else 'running'} {' '.join(shlex.quote(a) for a in argv)}")
+        if dry_run:
+            continue
+        if os.path.exists(d):
+            shutil.rmtree(d)
+        os.makedirs(os.path.dirname(d), exist_ok=True)
+        log = d + ".log"
+        with open(log, "w", encoding="utf-8") as f:
+            st = subprocess.run(argv, stdout=f, stderr=subprocess.STDOUT, check=False).returncode
+        if st != 0:
+            raise ReportError(f"{e['name']}: {os.path.basename(argv[0])} exited with status {st}; see {log}")
+        with open(os.path.join(d, STAMP), "w", encoding="utf-8") as f:
+            json.dump(stamp, f, indent=1)
+        out.append(d)
+    return out

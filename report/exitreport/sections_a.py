@@ -1,0 +1,204 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Sections 1-5: what a guest boot costs in exits, how the rate behaves, which classes,
+what the hypercalls are, which registers and devices."""
+
+from . import figures
+from .common import command_line, exitstat
+from .runs import (burst_word, classes, guest_pids, marker_times, markers, phases, rate_stats,
+                   total)
+
+TIMELINE_MS = 10
+
+
+def boot_runs(ctx):
+    return [r for r in ctx.inputs.traced_runs() if r.role == "boot"]
+
+
+def section_boot(doc, ctx):
+    doc.h(1, "1. How many exits does a full guest boot take?")
+    runs = boot_runs(ctx)
+    if not runs:
+        doc.p("No boot run among the inputs (a run with `--guest-cmd 'exitlab-workload boot'`).")
+        return
+    doc.p("Each guest boots its kernel, runs `init`, and powers off at once "
+          "(`exitlab-workload boot`). *To init* is the VM's exit count the guest read itself when "
+          "init started (`/sys/hypervisor/exits/count`, the read's own exit included; kernels "
+          "without exitlab's guest patch cannot read it); *to power-off* is every exit in the trace, "
+          "which equals KVM's own `exits` statistic at power-off (section 9).")
+    rows, per_class, groups = [], {}, []
+    for r in runs:
+        t = total(r)
+        marks = dict(markers(r, "guest0"))
+        label = f"{r.guest_arch} {r.guest_kernel}"
+        top = ", ".join(f"{c['class']} {c['share_pct']:.1f}%" for c in classes(r)[:4])
+        rows.append([label, marks.get("booted", ""), t["exits"], f"{r.run_seconds('guest0')}", top])
+        groups.append(label)
+        per_class[label] = {c["class"]: c["exits"] for c in classes(r)}
+        ctx.command(command_line("summary", r.trace))
+    doc.table(["guest (kernel)", "exits to init", "exits to power-off", "guest seconds", "top classes (share)"], rows)
+    series = [c for c in ctx.ranked if any(c in v for v in per_class.values())]
+    ctx.figure(figures.grouped_bars(ctx.fig_dir, "boot-classes",
+                                    "Exits of one guest boot, by exit class", "exits [count, log scale]",
+                                    groups, series, per_class, ctx.ranked, log=True),
+               "boot-classes", "Exits of one guest boot (to power-off) by exit class and guest kernel.")
+
+
+def section_rate(doc, ctx):
+    doc.h(1, "2. Does the exit count grow at a stable rate, or in bursts?")
+    runs = [r for r in ctx.inputs.traced_runs() if r.role in ("default", "bare")]
+    if not runs:
+        doc.p("No run of the default workload among the inputs.")
+        return
+    doc.p(f"Exits per {TIMELINE_MS} ms interval (`exitstat timeline`), per class, with the guest's "
+          "phases marked where the guest printed them. A phase's rate is **stable** when the "
+          "coefficient of variation (CV: standard deviation / mean of the per-interval rates) is "
+          "below 0.25, **variable** below 1, **bursty** from 1 on.")
+    rows, answers = [], []
+    for i, r in enumerate(runs):
+        tl = exitstat("timeline", r.trace, "--interval", str(TIMELINE_MS))
+        span = tl["trace"]["span_s"]
+        pids = guest_pids(r)
+        marks = marker_times(r, "guest0", pids["guest0"]) if len(pids) == 1 else []
+        label = r.describe()
+        for name, a, b in phases(span, marks):
+            st = rate_stats(tl["intervals"], a, b, TIMELINE_MS / 1000)
+            if st:
+                rows.append([label if not rows or rows[-1][0] != label else "", name, f"{b - a:.2f}",
+                             round(st["exits"]), round(st["mean_per_s"]), round(st["peak_per_s"]),
+                             f"{st['cv']:.2f}", burst_word(st["cv"])])
+                if name == "workload":
+                    answers.append(f"{r.guest_arch}: the workload runs at {st['mean_per_s']:,.0f} exits/s, "
+                                   f"CV {st['cv']:.2f} ({burst_word(st['cv'])})")
+        ranked = [c["class"] for c in classes(r)]
+        shown = ranked[:6] + (["other"] if len(ranked) > 6 else [])
+        name = f"timeline-{i + 1}"
+        ctx.figure(figures.timeline(ctx.fig_dir, name, f"Exits per second by class: {r.guest_arch} guest",
+                                    tl["intervals"], shown, ctx.ranked, TIMELINE_MS / 1000,
+                                    [(t, lab) for t, lab, _ in marks]),
+                   name, f"Exit rate over time by class, {TIMELINE_MS} ms intervals: {label}.")
+        ctx.command(command_line("timeline", r.trace, "--interval", str(TIMELINE_MS)))
+    doc.table(["run", "phase", "length [s]", "exits", "mean [exits/s]", "peak [exits/s]", "CV", "rate"], rows)
+    if answers:
+        doc.p("**Answer.** Neither throughout: the boot comes in bursts and the steady workload "
+              "does not — " + "; ".join(answers) + ".")
+
+
+def section_classes(doc, ctx):
+    doc.h(1, "3. Which exit classes are most and least frequent?")
+    study = ctx.study()
+    if study is None:
+        doc.p("No study among the inputs.")
+        return
+    doc.p("Per guest architecture and workload, one guest alone on the host, traced: the classes "
+          "ranked by exits (median over repeats; share of the guest's exits).")
+    cells = {}
+    for c in study.classes:
+        if c["guests"] == 1:
+            cells.setdefault((c["arch"], c["workload"]), {}).setdefault(c["class"], []).append(c["exits"])
+    rows = []
+    seen = set()
+    for (arch, wl), per in sorted(cells.items()):
+        med = {k: sorted(v)[len(v) // 2] for k, v in per.items()}
+        tot = sum(med.values())
+        ranked = sorted(med.items(), key=lambda kv: -kv[1])
+        seen.update(med)
+        rows.append([arch, wl, tot, ", ".join(f"{k} {100 * v / tot:.1f}%" for k, v in ranked[:3]),
+                     ", ".join(f"{k} {v}" for k, v in ranked[-2:][::-1]) if len(ranked) > 3 else ""])
+    doc.table(["guest", "workload", "exits", "most frequent (share)", "least frequent (exits)"], rows)
+    for r in ctx.inputs.traced_runs():
+        seen.update(c["class"] for c in classes(r))
+    absent = [(k, why) for k, why in NEVER_SEEN.items() if k not in seen]
+    if absent:
+        doc.p("Classes that occur in none of the report's runs, and why:")
+        doc.items([f"`{k}`: {why}" for k, why in absent])
+
+
+# Exit classes KVM/arm64 can report that exitlab's guests do not cause, and the reason
+# (documentation, not measurement: listed only when no input shows the class).
+NEVER_SEEN = {
+    "FP_ASIMD": "floating point traps are handled in the world switch (the hyp fast path "
+                "switches the FP registers and returns to the guest) and never reach `kvm_exit`",
+    "SVE": "the host CPU models (Cortex-A57, `max` without SVE exposed to guests) give the guests no SVE",
+    "SMC64": "guests call PSCI and SMCCC with HVC: the `virt` board's device tree says method = \"hvc\"",
+    "SMC32": "as SMC64: the PSCI conduit is HVC",
+    "SOFTSTP_LOW": "only while a debugger single-steps the guest (KVM_SET_GUEST_DEBUG)",
+    "BREAKPT_LOW": "only with hardware breakpoints set by the host's debugger",
+    "WATCHPT_LOW": "only with watchpoints set by the host's debugger",
+    "BRK64": "only while the host debugs the guest with software breakpoints",
+    "SERROR": "no system error was raised",
+}
+
+
+def calls_by_phase(r):
+    """{function_id: [calls per phase]} and the phase names, from hvc --calls and the markers
+    of a one-guest run (one phase, the whole trace, otherwise)."""
+    pids = guest_pids(r)
+    marks = marker_times(r, "guest0", pids["guest0"]) if len(pids) == 1 else []
+    doc = exitstat("hvc", r.trace, "--calls")
+    ph = phases(doc["trace"]["span_s"], marks)
+    out = {}
+    for c in doc["call_list"]:
+        k = next((i for i, (_, a, b) in enumerate(ph) if a <= c["time_s"] < b), len(ph) - 1)
+        out.setdefault(c["function_id"], [0] * len(ph))[k] += 1
+    return out, [p[0] for p in ph]
+
+
+def section_hvc(doc, ctx):
+    doc.h(1, "4. What do the HVC traps do?")
+    runs = [r for r in ctx.inputs.traced_runs() if r.role in ("boot", "default", "bare")]
+    if not runs:
+        doc.p("No traced run among the inputs.")
+        return
+    doc.p("Every HVC/SMC the guests made, by SMCCC function (`exitstat hvc`, from the x0/r0 "
+          "`kvm_hvc_arm64` records): PSCI, SMCCC architecture calls, KVM vendor calls and the "
+          "exit-statistics calls exitlab's guests make; and when they happen "
+          "(`exitstat hvc --calls`, placed in the guest's phases by its markers).")
+    trng = []
+    for r in runs:
+        h = exitstat("hvc", r.trace)
+        per, names = calls_by_phase(r)
+        doc.p(f"**{r.describe()}**")
+        doc.table(["function", "id", "owner", "conduit", "calls", "share"] + names,
+                  [[c["name"], c["function_id"], c["owner"], c["conduit"], c["calls"], f"{c['share_pct']:.1f}%"]
+                   + per.get(c["function_id"], [])[:len(names)] for c in h["calls"]])
+        ctx.command(command_line("hvc", r.trace, "--calls"))
+        t = next((c for c in h["calls"] if c["name"] == "TRNG_RND64"), None)
+        if t and r.settings:
+            early = per[t["function_id"]][0]
+            trng.append(f"{r.guest_arch} ({r.guest_kernel} kernel): {t['calls']:,} TRNG_RND64 calls, "
+                        f"{t['share_pct']:.1f}% of its HVCs, {early:,} of them in the phase '{names[0]}'")
+    if trng:
+        doc.p("**The unexpected result: the guest's entropy pool calls the hypervisor.** " + "; ".join(trng) + ". "
+              "Linux 6.1's `extract_entropy()` (drivers/char/random.c) fills a block of four longs from "
+              "`arch_get_random_seed_longs()`, which on arm64 with an SMCCC TRNG (KVM provides one) "
+              "is an HVC returning at most three: two HVCs per extraction. While the pool is not yet "
+              "initialized (`crng_init == CRNG_EMPTY`) every request for random bytes extracts again, "
+              "and a kernel built without `CONFIG_RANDOM_TRUST_CPU` (exitlab's minimal guest) does "
+              "not credit the TRNG's bits, so the pool stays empty until interrupts have supplied "
+              "enough entropy. Debian's kernel sets `CONFIG_RANDOM_TRUST_CPU=y`; compare its boot in "
+              "section 1. The 32-bit guests make no such calls: `arch_get_random_seed_longs()` on "
+              "32-bit ARM has no TRNG path.")
+
+
+def section_sysreg_mmio(doc, ctx):
+    doc.h(1, "5. Which system registers and devices cause exits?")
+    runs = [r for r in ctx.inputs.traced_runs() if r.role in ("boot", "default", "bare")]
+    if not runs:
+        doc.p("No traced run among the inputs.")
+        return
+    doc.p("Trapped system-register and CP15 accesses by register (`exitstat sysreg`), and MMIO "
+          "accesses by device region of the `virt` board (`exitstat mmio`): handled in the kernel "
+          "(vgic) or in user space (QEMU's devices).")
+    for r in runs:
+        s = exitstat("sysreg", r.trace)
+        m = exitstat("mmio", r.trace)
+        doc.p(f"**{r.describe()}**")
+        regs = s["registers"][:8]
+        if regs:
+            doc.table(["register", "space", "access", "count", "share"],
+                      [[x["register"], x["space"], x["access"], x["count"], f"{x['share_pct']:.1f}%"] for x in regs])
+        doc.table(["device region", "accesses", "reads", "writes", "in user space", "in the kernel"],
+                  [[x["region"], x["accesses"], x["reads"], x["writes"], x["userspace"], x["kernel"]]
+                   for x in m["regions"]])
+        ctx.command(command_line("sysreg", r.trace))
+        ctx.command(command_line("mmio", r.trace))

@@ -1,0 +1,180 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Sections 6-10 and the method: what exits cost, multi-guest scaling, whether tracing
+perturbs, whether independent counts agree, what the patch costs."""
+
+import statistics
+
+from . import figures
+from .common import command_line, exitstat
+from .runs import classes, guest_pids, markers, vcpu_counts
+
+
+def median(values):
+    return statistics.median(values) if values else None
+
+
+def section_cost(doc, ctx):
+    doc.h(1, "6. What does an exit cost?")
+    runs = [r for r in ctx.inputs.traced_runs() if r.role in ("default", "bare")]
+    if runs:
+        doc.p("Host time per exit, from `kvm_exit` to the next `kvm_entry` of the same vcpu, per class "
+              "(`exitstat summary`): the median (p50), 99th percentile and maximum. These runs were "
+              "traced, so every exit also paid for writing its trace records; and the host is "
+              "emulated (QEMU TCG), so times are the emulator's, not a board's.")
+        rows, pts = [], []
+        for r in runs:
+            for c in classes(r):
+                if c["timed"] < 10:
+                    continue
+                rows.append([r.guest_arch or r.name, c["class"], c["timed"], round(c["host_p50_ns"] / 1e3, 1),
+                             round(c["host_p99_ns"] / 1e3, 1), round(c["host_max_ns"] / 1e3, 1)])
+                pts.append({"label": f"{r.guest_arch or r.name} {c['class']}", "class": c["class"],
+                            "p50_ns": c["host_p50_ns"], "p99_ns": c["host_p99_ns"], "max_ns": c["host_max_ns"]})
+        doc.table(["guest", "class", "timed exits", "p50 [µs]", "p99 [µs]", "max [µs]"], rows)
+        ctx.figure(figures.host_time(ctx.fig_dir, "host-time", "Host time per exit by class (traced runs)",
+                                     pts, ctx.ranked),
+                   "host-time", "Host time per exit: box from p50 to p99, dot at the maximum (log scale).")
+    doc.p("The deterministic exit-cost table (bare vcpus under `-icount`, every exit type, "
+          "stock vs patched kernels) is `benchmarks/exit-cost.sh`'s; it does not write a "
+          "result the report can read yet (issue 8), so it is not part of this report.")
+
+
+def study_rows(ctx, **match):
+    st = ctx.study()
+    if st is None:
+        return []
+    return [r for r in st.rows if all(r[k] == v for k, v in match.items())]
+
+
+def section_scaling(doc, ctx):
+    doc.h(1, "7. How do exits and throughput scale with many guests?")
+    st = ctx.study()
+    if st is None:
+        doc.p("No study among the inputs (`benchmarks/multi-guest --study default`).")
+        return
+    m = st.study.get("matrix", {})
+    doc.p(f"From the `{st.study.get('study')}` study of `benchmarks/multi-guest` "
+          f"({len(st.cells)} cells: guests {m.get('guests')}, workloads {m.get('workloads')}, "
+          f"guest arch {m.get('arch')}, host CPU {m.get('cpu')}, {m.get('repeats')} repeat(s)). "
+          "Throughput comes from untraced cells, exit counts from traced ones. The host has two "
+          "emulated CPUs on a 2-core machine: with more guests than host CPUs, guests share them.")
+    rows = []
+    for arch in m.get("arch", []):
+        for wl in m.get("workloads", []):
+            if wl == "boot":
+                continue
+            line = [arch, wl]
+            base = None
+            for g in m.get("guests", []):
+                tp = median([r["ops_per_s"] for r in study_rows(ctx, arch=arch, workload=wl, guests=g, traced=0)
+                             if r["ops_per_s"] != ""])
+                eps = median([r["exits_per_s"] for r in study_rows(ctx, arch=arch, workload=wl, guests=g, traced=1)
+                              if r["exits_per_s"] != ""])
+                if base is None:
+                    base = tp
+                line += [tp, f"{base / tp:.2f}×" if tp and base else "", eps]
+            rows.append(line)
+    header = ["guest", "workload"]
+    for g in m.get("guests", []):
+        header += [f"{g} guest(s): ops/s", "slowdown", "exits/s"]
+    doc.table(header, rows)
+    made = figures.study_plots(ctx.fig_dir, st.rows, st.classes)
+    for name, cap in (("throughput", "Workload throughput per guest vs guests per host (untraced; median, min–max)."),
+                      ("exits_per_class", "Exits per second per guest by class (traced cells)."),
+                      ("host_time_share", "Share of host time by exit class (traced cells)."),
+                      ("fairness", "Lowest / highest guest throughput within a cell.")):
+        if f"study-{name}" in made:
+            ctx.figure(made, f"study-{name}", cap)
+    ctx.command(f"benchmarks/multi-guest --study {st.study.get('study')} --out DIR")
+
+
+def section_tracing(doc, ctx):
+    doc.h(1, "8. Does tracing perturb what it measures?")
+    st = ctx.study()
+    if st is None:
+        doc.p("No study among the inputs.")
+        return
+    doc.p("The same cell traced (`trace-cmd record -e kvm`) and untraced, one guest: the "
+          "workload's throughput and KVM's own exit count (`exits` statistic, which counts "
+          "whether or not anything traces).")
+    rows = []
+    m = st.study.get("matrix", {})
+    for arch in m.get("arch", []):
+        for wl in m.get("workloads", []):
+            a = study_rows(ctx, arch=arch, workload=wl, guests=1, traced=0)
+            b = study_rows(ctx, arch=arch, workload=wl, guests=1, traced=1)
+            if not a or not b:
+                continue
+            ta, tb = median([r["ops_per_s"] for r in a]), median([r["ops_per_s"] for r in b])
+            ka, kb = median([r["kvm_exits"] for r in a]), median([r["kvm_exits"] for r in b])
+            rows.append([arch, wl, ta, tb, f"{ta / tb:.2f}×" if ta and tb else "", ka, kb,
+                         f"{100 * (kb - ka) / ka:+.1f}%" if ka else ""])
+    doc.table(["guest", "workload", "untraced ops/s", "traced ops/s", "untraced / traced",
+               "KVM exits untraced", "KVM exits traced", "difference"], rows)
+
+
+def section_agree(doc, ctx):
+    doc.h(1, "9. Do independent counts agree?")
+    doc.p("Per guest and vcpu: the exits in the trace (`kvm_exit` records), the exits the "
+          "trace lost (gaps in the patched `kvm_exit`'s per-vcpu counter), the counter's last "
+          "value, KVM's own `exits` statistic at power-off (QMP `query-stats`), and the count "
+          "the guest read itself at its last marker (one vcpu).")
+    rows = []
+    for r in ctx.inputs.traced_runs():
+        if not r.run:
+            continue
+        counts = vcpu_counts(r)
+        for gname, pid in sorted(guest_pids(r).items()):
+            guest = next(g for g in r.guests() if g["name"] == gname)
+            kvm = r.kvm_exits(guest)
+            marks = markers(r, gname)
+            for v, k in enumerate(kvm):
+                c = counts.get((pid, v), {})
+                last = c.get("last_count")
+                rows.append([r.name, gname, v, c.get("exits_seen"), c.get("exits_lost"), last, k,
+                             marks[-1][1] if marks and len(kvm) == 1 else "",
+                             "yes" if last == k else "**no**"])
+        ctx.command(command_line("lost", r.trace))
+    doc.table(["run", "guest", "vcpu", "trace records", "lost", "last counter", "KVM exits",
+               "guest's last read", "counter = KVM"], rows)
+
+
+def section_patch(doc, ctx):
+    doc.h(1, "10. What does the patch cost?")
+    stock = [r for r in ctx.inputs.runs if r.run and not r.run.get("host_kernel", {}).get("patches")]
+    if not stock:
+        doc.p("Not measured in this report: none of its runs used a stock (unpatched) host kernel. "
+              "Building and booting the host with a chosen part of the series is issue 8's "
+              "(`--patches none|counter|all`).")
+        return
+    doc.p(f"{len(stock)} stock-kernel run(s) among the inputs: " + ", ".join(r.name for r in stock))
+
+
+def section_method(doc, ctx):
+    doc.h(1, "Method")
+    runs = [r for r in ctx.inputs.runs if r.run]
+    if runs:
+        r = runs[0].run
+        hk, q = r.get("host_kernel", {}), r.get("qemu", {})
+        doc.items([
+            f"exitlab `{r.get('exitlab')}`; host kernel {hk.get('release')} ({hk.get('source')}) "
+            f"with patches {', '.join('`' + p[:4] + '`' for p in hk.get('patches', []))}",
+            f"outer emulator: {q.get('outer_version')} ({q.get('outer_source')}, patches: "
+            f"{', '.join(q.get('outer_patches', [])) or 'none'}), TCG, EL2 on; KVM's user space in the "
+            f"host: Debian QEMU {q.get('inner_version')}",
+            "an exit class is the exception class (ESR_EL2.EC) of the `kvm_exit` record, or IRQ when "
+            "KVM's exit reason was an interrupt; host time per exit is `kvm_exit` to the next `kvm_entry` "
+            "of the same vcpu (trace clock)",
+            "limits: the host is an emulator (QEMU TCG on x86_64), so times are TCG's; counts, "
+            "classes, sequences and ratios of path lengths carry over to a board, absolute times and "
+            "cache or TLB effects do not"])
+    rows = []
+    for r in ctx.inputs.runs:
+        s = r.settings
+        rows.append([r.name, r.describe(), s.get("kernel", ""), (r.run or {}).get("date", ""),
+                     (r.sha256 or "")[:16]])
+    doc.p("Runs (each directory keeps `run.json`, the console logs and `trace.dat`; the checksum "
+          "is the first 16 hex digits of the trace's SHA-256):")
+    doc.table(["run", "setup", "host kernel", "date", "trace sha256"], rows)
+    doc.p("Commands that reproduce the numbers above:")
+    doc.code("\n".join(ctx.commands))

@@ -1,0 +1,185 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Checks a generated report against its inputs, independently of the generator's code:
+every figure is a valid PNG and SVG and is inlined in index.html; the numbers in REPORT.md's
+tables equal what exitstat --json (run here) and the study's results.csv give.
+
+Usage: tests/report/check-report.py REPORT_DIR INPUT...   (the inputs given to --from)
+Prints one PASS/FAIL line per check and "N passed, N failed"; exit 0 or 1."""
+
+import base64
+import csv
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
+EXITSTAT = os.environ.get("EXITSTAT") or os.path.join(os.environ.get("EXITLAB_BUILD") or os.path.join(ROOT, "build"),
+                                                      "exitstat", "exitstat")
+passed = failed = 0
+
+
+def check(name, ok, detail=""):
+    global passed, failed
+    if ok:
+        passed += 1
+        print(f"PASS {name}")
+    else:
+        failed += 1
+        print(f"FAIL {name}" + (f" ({detail})" if detail else ""))
+
+
+def es(cmd, trace):
+    p = subprocess.run([EXITSTAT, cmd, "--json", trace], capture_output=True, text=True, check=True)
+    return json.loads(p.stdout)
+
+
+def sections(md):
+    """{number: [table rows as lists of cell strings]} for the '## N. ...' sections."""
+    out, cur = {}, None
+    for line in md.splitlines():
+        m = re.match(r"## (\d+)\. ", line)
+        if m:
+            cur = out.setdefault(int(m.group(1)), [])
+        elif line.startswith("## "):
+            cur = None
+        elif cur is not None and line.startswith("| ") and not re.match(r"\|(---\|)+$", line):
+            cur.append([c.strip() for c in line.strip().strip("|").split(" | ")])
+    return out
+
+
+def num(s):
+    s = s.replace(",", "").rstrip("×%")
+    try:
+        return float(s)
+    except ValueError:
+        return None
+
+
+def close(a, b):
+    """As printed: integers exactly, other numbers to the 4 significant digits the report shows."""
+    if a is None or b is None:
+        return False
+    if float(b).is_integer() and abs(b) < 1e6 and float(a).is_integer():
+        return a == b
+    return abs(a - b) <= 5e-4 * max(abs(a), abs(b)) + 1e-9
+
+
+def check_figures(out, md, html):
+    figs = re.findall(r"!\[[^\]]*\]\(figures/([^)]+)\.png\)", md)
+    check("the report has figures", len(figs) > 0, f"{len(figs)}")
+    for f in figs:
+        png = os.path.join(out, "figures", f + ".png")
+        svg = os.path.join(out, "figures", f + ".svg")
+        data = open(png, "rb").read() if os.path.exists(png) else b""
+        check(f"figure {f}: PNG valid", data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 2000, f"{len(data)} bytes")
+        s = open(svg, encoding="utf-8").read() if os.path.exists(svg) else ""
+        check(f"figure {f}: SVG valid", "<svg" in s and "</svg>" in s and len(s) > 2000, f"{len(s)} chars")
+        check(f"figure {f}: inlined in index.html", base64.b64encode(data).decode() in html)
+    check("index.html loads nothing from outside", not re.search(r'(src|href)="(?!data:|#)', html))
+
+
+def runs_of(inputs):
+    """(run_dir or None, trace) for run directories and bare traces among the inputs."""
+    out = []
+    for p in inputs:
+        if os.path.isdir(p) and os.path.exists(os.path.join(p, "run.json")):
+            t = os.path.join(p, "trace.dat")
+            out.append((p, t if os.path.exists(t) else None))
+        elif p.endswith(".dat"):
+            out.append((None, p))
+    return out
+
+
+def check_hvc(sec, runs):
+    rows = {(r[1], num(r[4])) for r in sec if len(r) == 6}
+    for _, trace in runs:
+        if not trace:
+            continue
+        for c in es("hvc", trace)["calls"]:
+            check(f"section 4: {os.path.basename(os.path.dirname(trace) if trace.endswith('trace.dat') else trace)} "
+                  f"{c['function_id']} calls = {c['calls']}", (c["function_id"], float(c["calls"])) in rows)
+
+
+def check_boot(sec, runs):
+    values = {num(r[2]) for r in sec[1:] if len(r) == 5}
+    for d, trace in runs:
+        if not d or not trace:
+            continue
+        rj = json.load(open(os.path.join(d, "run.json"), encoding="utf-8"))
+        if (rj["settings"].get("guest_cmd") or "").split() != ["exitlab-workload", "boot"]:
+            continue
+        total = next(c["exits"] for c in es("summary", trace)["classes"] if c["class"] == "ALL")
+        check(f"section 1: {os.path.basename(d)} exits to power-off = {total}", float(total) in values)
+
+
+def check_agree(sec, runs):
+    rows = {(r[0], r[1], r[2]): r for r in sec[1:] if len(r) == 9}
+    for d, trace in runs:
+        if not d or not trace:
+            continue
+        rj = json.load(open(os.path.join(d, "run.json"), encoding="utf-8"))
+        lost = {(v["guest"], v["vcpu"]): v for v in es("lost", trace)["vcpus"]}
+        for g in rj.get("guests", []):
+            pid = int(open(os.path.join(d, g["name"], "debugfs", "vm-name")).read().split("-")[0])
+            for v, st in enumerate(g["kvm_stats"]["vcpus"]):
+                r = rows.get((os.path.basename(d), g["name"], str(v)))
+                L = lost.get((pid, v), {})
+                ok = r is not None and num(r[3]) == L.get("exits_seen") and num(r[5]) == L.get("last_count") \
+                    and num(r[6]) == st["stats"]["exits"]
+                check(f"section 9: {os.path.basename(d)} {g['name']} vcpu {v}: records {L.get('exits_seen')}, "
+                      f"counter {L.get('last_count')}, KVM {st['stats']['exits']}", ok, f"row {r}")
+
+
+def study_rows(d):
+    with open(os.path.join(d, "results.csv"), encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(line for line in f if not line.startswith("#")))
+
+
+def check_study(secs, d):
+    rows = study_rows(d)
+    study = json.load(open(os.path.join(d, "study.json"), encoding="utf-8"))
+    guests = study["matrix"]["guests"]
+    table = {(r[0], r[1]): r for r in secs.get(7, [])[1:]}
+    for (arch, wl), r in table.items():
+        for i, g in enumerate(guests):
+            vals = [float(x["ops_per_s"]) for x in rows if x["arch"] == arch and x["workload"] == wl
+                    and int(x["guests"]) == g and x["traced"] == "0" and x["ops_per_s"] != ""]
+            if vals:
+                m = statistics.median(vals)
+                check(f"section 7: {arch} {wl} {g} guest(s) median ops/s {m:.6g}", close(num(r[2 + 3 * i]), m), r[2 + 3 * i])
+    for r in secs.get(8, [])[1:]:
+        arch, wl = r[0], r[1]
+        for col, traced, key in ((2, "0", "ops_per_s"), (3, "1", "ops_per_s"), (5, "0", "kvm_exits"), (6, "1", "kvm_exits")):
+            vals = [float(x[key]) for x in rows if x["arch"] == arch and x["workload"] == wl
+                    and x["guests"] == "1" and x["traced"] == traced and x[key] != ""]
+            m = statistics.median(vals)
+            check(f"section 8: {arch} {wl} traced={traced} median {key} {m:.6g}", close(num(r[col]), m), r[col])
+
+
+def main(argv):
+    if len(argv) < 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    out, inputs = argv[0], argv[1:]
+    md = open(os.path.join(out, "REPORT.md"), encoding="utf-8").read()
+    html = open(os.path.join(out, "index.html"), encoding="utf-8").read()
+    secs = sections(md)
+    check("REPORT.md has sections 1-10", all(n in secs for n in range(1, 11)), sorted(secs))
+    check_figures(out, md, html)
+    runs = runs_of(inputs)
+    check_boot(secs.get(1, []), runs)
+    check_hvc(secs.get(4, []), runs)
+    check_agree(secs.get(9, []), runs)
+    for p in inputs:
+        if os.path.isdir(p) and os.path.exists(os.path.join(p, "study.json")):
+            check_study(secs, p)
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
