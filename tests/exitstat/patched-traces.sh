@@ -50,7 +50,7 @@ for trace in "$ROOT"/tests/traces/*.dat; do
 	check_quiet "$name: per-class counts ($(wc -l <"$tmp/want-classes") classes)" cmp -s "$tmp/want-classes" "$tmp/got-classes"
 	cmp -s "$tmp/want-classes" "$tmp/got-classes" || diff "$tmp/want-classes" "$tmp/got-classes" || true
 	check_quiet "$name: exitstat says the kernel layout is patched" \
-		jq -e '.trace["kernel layout"] | startswith("patched")' "$tmp/summary.json"
+		jq -e '.trace.kernel_layout | startswith("patched")' "$tmp/summary.json"
 	# Every reader gives the same results (our own zstd decompression with 0 and 1 helper
 	# threads, libtracecmd's pages, its records), for each subcommand; page means zpage here.
 	for cmd in summary lost hvc sysreg mmio timeline; do

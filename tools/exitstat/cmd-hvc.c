@@ -7,8 +7,10 @@
 
 int cmd_hvc(struct cli *cli)
 {
-	static const char *const cols[] = {
-		"function_id", "name", "owner", "conduit", "calls", "share", "imm_nonzero",
+	static const struct column cols[] = {
+		{ "function_id", NULL }, { "name", NULL }, { "owner", NULL },
+		{ "conduit", NULL }, { "calls", NULL }, { "share_pct", "share" },
+		{ "imm_nonzero", NULL },
 	};
 	struct es_result *r = run_analysis(cli, cli->files[0]);
 	struct table *t;
@@ -17,7 +19,7 @@ int cmd_hvc(struct cli *cli)
 
 	if (!r)
 		return 1;
-	out_start(cli->fmt);
+	out_start(cli->fmt, cli->cmd);
 	print_trace_info(cli, r);
 	keys = calloc(r->nhvcs + 1, sizeof(*keys));
 	if (!keys)
@@ -43,12 +45,13 @@ int cmd_hvc(struct cli *cli)
 	table_print(t);
 
 	t = kv_new("totals", "Totals");
-	kv_uint(t, "calls", total);
-	kv_uint(t, "HVC64 exits", r->class_exits[0x16]);
-	kv_uint(t, "HVC32 exits", r->class_exits[0x12]);
-	kv_uint(t, "SMC64 exits", r->class_exits[0x17]);
-	kv_uint(t, "SMC32 exits", r->class_exits[0x13]);
-	kv_uint(t, "kvm_hvc_arm64 outside an exit", r->hvc_orphans);
+	kv_uint(t, "calls", NULL, total);
+	kv_uint(t, "hvc64_exits", "HVC64 exits", r->class_exits[0x16]);
+	kv_uint(t, "hvc32_exits", "HVC32 exits", r->class_exits[0x12]);
+	kv_uint(t, "smc64_exits", "SMC64 exits", r->class_exits[0x17]);
+	kv_uint(t, "smc32_exits", "SMC32 exits", r->class_exits[0x13]);
+	kv_uint(t, "kvm_hvc_arm64_outside_exit", "kvm_hvc_arm64 outside an exit",
+		r->hvc_orphans);
 	table_print(t);
 	if (!r->events_by_kind[ES_EV_HVC])
 		out_note("\nNo kvm_hvc_arm64 records: record with -e kvm (or -e kvm:kvm_hvc_arm64).\n");

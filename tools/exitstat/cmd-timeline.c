@@ -21,7 +21,7 @@ static void begin_once(struct timeline_ctx *ctx)
 	if (ctx->begun)
 		return;
 	ctx->begun = true;
-	out_start(ctx->cli->fmt);
+	out_start(ctx->cli->fmt, ctx->cli->cmd);
 	if (ctx->cli->fmt == OUT_TEXT)
 		printf("exitstat timeline: %s (interval %.3f ms; times in s after the first event)\n\n"
 		       "  %12s %12s %9s %11s  %s\n", ctx->cli->files[0],

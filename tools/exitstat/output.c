@@ -9,19 +9,25 @@
 static enum out_format fmt;
 static int sections;		/* JSON members or CSV blocks written */
 static int stream_items;
+static FILE *out;		/* where the output goes */
 
-void out_start(enum out_format f)
+void out_start(enum out_format f, const char *command)
 {
 	fmt = f;
 	sections = 0;
-	if (fmt == OUT_JSON)
-		fputs("{", stdout);
+	out = stdout;
+	if (fmt == OUT_JSON) {
+		fprintf(out, "{\n  \"schema_version\": %d,\n  \"command\": ",
+			OUT_SCHEMA_VERSION);
+		json_string(out, command);
+		sections = 1;
+	}
 }
 
 void out_end(void)
 {
 	if (fmt == OUT_JSON)
-		fputs("\n}\n", stdout);
+		fputs("\n}\n", out);
 	fflush(stdout);
 }
 
@@ -37,7 +43,7 @@ static void oom(void)
 }
 
 struct table *table_new(const char *name, const char *title, int ncols,
-			const char *const *cols)
+			const struct column *cols)
 {
 	struct table *t = calloc(1, sizeof(*t));
 
@@ -46,14 +52,15 @@ struct table *table_new(const char *name, const char *title, int ncols,
 	t->name = name;
 	t->title = title;
 	t->ncols = ncols;
-	t->cols = (const char **)cols;
+	t->cols = cols;
 	return t;
 }
 
 struct table *kv_new(const char *name, const char *title)
 {
-	static const char *const cols[] = { "key", "value" };
-	struct table *t = table_new(name, title, 2, cols);
+	static const struct column cols[] = { { "key", NULL }, { "label", NULL },
+					      { "value", NULL } };
+	struct table *t = table_new(name, title, 3, cols);
 
 	t->keyvalue = 1;
 	return t;
@@ -96,32 +103,45 @@ void cell_float(struct table *t, double v) { add(t, CELL_FLOAT)->f = v; }
 void cell_pct(struct table *t, double v) { add(t, CELL_PCT)->f = v; }
 void cell_null(struct table *t) { add(t, CELL_NULL); }
 
-void kv_str(struct table *t, const char *key, const char *f, ...)
+static void kv_key(struct table *t, const char *key, const char *label)
+{
+	cell_str(t, "%s", key);
+	cell_str(t, "%s", label ? label : key);
+}
+
+void kv_str(struct table *t, const char *key, const char *label, const char *f, ...)
 {
 	va_list ap;
 
-	cell_str(t, "%s", key);
+	kv_key(t, key, label);
 	va_start(ap, f);
 	vcell_str(t, f, ap);
 	va_end(ap);
 }
 
-void kv_uint(struct table *t, const char *key, uint64_t v)
+void kv_uint(struct table *t, const char *key, const char *label, uint64_t v)
 {
-	cell_str(t, "%s", key);
+	kv_key(t, key, label);
 	cell_uint(t, v);
 }
 
-void kv_int(struct table *t, const char *key, int64_t v)
+void kv_int(struct table *t, const char *key, const char *label, int64_t v)
 {
-	cell_str(t, "%s", key);
+	kv_key(t, key, label);
 	cell_int(t, v);
 }
 
-void kv_float(struct table *t, const char *key, double v)
+void kv_float(struct table *t, const char *key, const char *label, double v)
 {
-	cell_str(t, "%s", key);
+	kv_key(t, key, label);
 	cell_float(t, v);
+}
+
+void kv_unknown(struct table *t, const char *key, const char *label, const char *text)
+{
+	kv_key(t, key, label);
+	if (!(add(t, CELL_NULL)->s = strdup(text)))
+		oom();
 }
 
 void format_ns(char *buf, size_t len, uint64_t ns)
@@ -140,7 +160,7 @@ void format_ns(char *buf, size_t len, uint64_t ns)
 static void text_of(const struct cell *c, char *buf, size_t len)
 {
 	switch (c->kind) {
-	case CELL_NULL:	snprintf(buf, len, "-"); break;
+	case CELL_NULL:	snprintf(buf, len, "%s", c->s ? c->s : "-"); break;
 	case CELL_STR:	snprintf(buf, len, "%s", c->s); break;
 	case CELL_INT:	snprintf(buf, len, "%lld", (long long)c->i); break;
 	case CELL_UINT:	snprintf(buf, len, "%llu", (unsigned long long)c->u); break;
@@ -185,60 +205,72 @@ static void json_cell(const struct cell *c)
 	char buf[64];
 
 	if (c->kind == CELL_STR) {
-		json_string(stdout, c->s);
+		json_string(out, c->s);
 		return;
 	}
 	raw_of(c, buf, sizeof(buf));
-	fputs(buf, stdout);
+	fputs(buf, out);
 }
 
 static void csv_field(const char *s)
 {
 	if (strpbrk(s, ",\"\n")) {
-		fputc('"', stdout);
+		fputc('"', out);
 		for (; *s; s++) {
 			if (*s == '"')
-				fputc('"', stdout);
-			fputc(*s, stdout);
+				fputc('"', out);
+			fputc(*s, out);
 		}
-		fputc('"', stdout);
+		fputc('"', out);
 	} else {
-		fputs(s, stdout);
+		fputs(s, out);
+	}
+}
+
+static const char *col_label(const struct table *t, int c)
+{
+	return t->cols[c].label ? t->cols[c].label : t->cols[c].key;
+}
+
+/* A kv table as "  label  value" lines. */
+static void print_text_kv(struct table *t)
+{
+	size_t rows = t->ncells / 3, r;
+	char buf[512];
+	int kw = 0;
+
+	for (r = 0; r < rows; r++) {
+		int l = (int)strlen(t->cells[r * 3 + 1].s);
+
+		kw = l > kw ? l : kw;
+	}
+	for (r = 0; r < rows; r++) {
+		text_of(&t->cells[r * 3 + 2], buf, sizeof(buf));
+		fprintf(out, "  %-*s  %s\n", kw + 1, t->cells[r * 3 + 1].s, buf);
 	}
 }
 
 static void print_text(struct table *t)
 {
 	size_t rows = t->ncells / (size_t)t->ncols, r;
-	int *width = calloc((size_t)t->ncols, sizeof(int)), c;
+	int *width, c;
 	char buf[512];
 
-	if (!width)
-		oom();
 	if (t->title)
-		printf("\n%s\n", t->title);
+		fprintf(out, "\n%s\n", t->title);
 	if (t->keyvalue) {
-		int kw = 0;
-
-		for (r = 0; r < rows; r++) {
-			int l = (int)strlen(t->cells[r * 2].s);
-
-			kw = l > kw ? l : kw;
-		}
-		for (r = 0; r < rows; r++) {
-			text_of(&t->cells[r * 2 + 1], buf, sizeof(buf));
-			printf("  %-*s  %s\n", kw + 1, t->cells[r * 2].s, buf);
-		}
-		free(width);
+		print_text_kv(t);
 		return;
 	}
 	if (!rows) {
-		printf("  (none)\n");
-		free(width);
+		fprintf(out, "  (none)\n");
 		return;
 	}
+	width = calloc((size_t)t->ncols, sizeof(int));
+	if (!width)
+		oom();
 	for (c = 0; c < t->ncols; c++)
-		width[c] = (int)strlen(t->cols[c]);
+		width[c] = (int)strlen(col_label(t, c));
 	for (r = 0; r < rows; r++)
 		for (c = 0; c < t->ncols; c++) {
 			int l;
@@ -247,23 +279,23 @@ static void print_text(struct table *t)
 			l = (int)strlen(buf);
 			width[c] = l > width[c] ? l : width[c];
 		}
-	printf(" ");
+	fprintf(out, " ");
 	for (c = 0; c < t->ncols; c++) {
 		const struct cell *first = &t->cells[c];
 		int left = first->kind == CELL_STR;
 
-		printf(" %*s%s", left ? -width[c] : width[c], t->cols[c],
-		       c == t->ncols - 1 ? "\n" : " ");
+		fprintf(out, " %*s%s", left ? -width[c] : width[c], col_label(t, c),
+			c == t->ncols - 1 ? "\n" : " ");
 	}
 	for (r = 0; r < rows; r++) {
-		printf(" ");
+		fprintf(out, " ");
 		for (c = 0; c < t->ncols; c++) {
 			const struct cell *cell = &t->cells[r * (size_t)t->ncols + (size_t)c];
 			int left = cell->kind == CELL_STR;
 
 			text_of(cell, buf, sizeof(buf));
-			printf(" %*s%s", left ? -width[c] : width[c], buf,
-			       c == t->ncols - 1 ? "\n" : " ");
+			fprintf(out, " %*s%s", left ? -width[c] : width[c], buf,
+				c == t->ncols - 1 ? "\n" : " ");
 		}
 	}
 	free(width);
@@ -274,56 +306,66 @@ static void print_json(struct table *t)
 	size_t rows = t->ncells / (size_t)t->ncols, r;
 	int c;
 
-	printf("%s\n  ", sections++ ? "," : "");
-	json_string(stdout, t->name);
+	fprintf(out, "%s\n  ", sections++ ? "," : "");
+	json_string(out, t->name);
 	if (t->keyvalue) {
-		fputs(": {", stdout);
+		fputs(": {", out);
 		for (r = 0; r < rows; r++) {
-			printf("%s\n    ", r ? "," : "");
-			json_string(stdout, t->cells[r * 2].s);
-			fputs(": ", stdout);
-			json_cell(&t->cells[r * 2 + 1]);
+			fprintf(out, "%s\n    ", r ? "," : "");
+			json_string(out, t->cells[r * 3].s);
+			fputs(": ", out);
+			json_cell(&t->cells[r * 3 + 2]);
 		}
-		fputs("\n  }", stdout);
+		fputs("\n  }", out);
 		return;
 	}
-	fputs(": [", stdout);
+	fputs(": [", out);
 	for (r = 0; r < rows; r++) {
-		printf("%s\n    {", r ? "," : "");
+		fprintf(out, "%s\n    {", r ? "," : "");
 		for (c = 0; c < t->ncols; c++) {
-			printf("%s", c ? ", " : "");
-			json_string(stdout, t->cols[c]);
-			fputs(": ", stdout);
+			fprintf(out, "%s", c ? ", " : "");
+			json_string(out, t->cols[c].key);
+			fputs(": ", out);
 			json_cell(&t->cells[r * (size_t)t->ncols + (size_t)c]);
 		}
-		fputs("}", stdout);
+		fputs("}", out);
 	}
-	fputs(rows ? "\n  ]" : "]", stdout);
+	fputs(rows ? "\n  ]" : "]", out);
+}
+
+/* One CSV row of the cells from FIRST, skipping column SKIP (-1: none). */
+static void csv_row(const struct table *t, size_t first, int skip)
+{
+	char buf[512];
+	int c, n = 0;
+
+	for (c = 0; c < t->ncols; c++) {
+		if (c == skip)
+			continue;
+		raw_of(&t->cells[first + (size_t)c], buf, sizeof(buf));
+		fprintf(out, "%s", n++ ? "," : "");
+		csv_field(buf);
+	}
+	fputc('\n', out);
 }
 
 static void print_csv(struct table *t)
 {
 	size_t rows = t->ncells / (size_t)t->ncols, r;
-	char buf[512];
-	int c;
+	int c, n = 0;
 
-	/* Several tables per run: each is a block headed by "# name". */
-	printf("%s# %s\n", sections++ ? "\n" : "", t->name);
+	/* Several tables per run: each is a block headed by "# name"; a kv
+	 * table is a "key,value" block (the text label is not written). */
+	fprintf(out, "%s# %s\n", sections++ ? "\n" : "", t->name);
 	for (c = 0; c < t->ncols; c++) {
-		printf("%s", c ? "," : "");
-		csv_field(t->cols[c]);
+		if (t->keyvalue && c == 1)
+			continue;
+		fprintf(out, "%s", n++ ? "," : "");
+		csv_field(t->cols[c].key);
 	}
-	putchar('\n');
-	for (r = 0; r < rows; r++) {
-		for (c = 0; c < t->ncols; c++) {
-			const struct cell *cell = &t->cells[r * (size_t)t->ncols + (size_t)c];
-
-			printf("%s", c ? "," : "");
-			raw_of(cell, buf, sizeof(buf));
-			csv_field(buf);
-		}
-		putchar('\n');
-	}
+	fputc('\n', out);
+	for (r = 0; r < rows; r++)
+		csv_row(t, r * (size_t)t->ncols, t->keyvalue ? 1 : -1);
 }
 
 void table_print(struct table *t)
@@ -348,7 +390,7 @@ void out_note(const char *f, ...)
 	if (fmt != OUT_TEXT)
 		return;
 	va_start(ap, f);
-	vprintf(f, ap);
+	vfprintf(out, f, ap);
 	va_end(ap);
 }
 
@@ -356,11 +398,11 @@ void stream_begin(const char *name, const char *csv_header)
 {
 	stream_items = 0;
 	if (fmt == OUT_JSON) {
-		printf("%s\n  ", sections++ ? "," : "");
-		json_string(stdout, name);
-		fputs(": [", stdout);
+		fprintf(out, "%s\n  ", sections++ ? "," : "");
+		json_string(out, name);
+		fputs(": [", out);
 	} else if (fmt == OUT_CSV) {
-		printf("%s# %s\n%s\n", sections++ ? "\n" : "", name, csv_header);
+		fprintf(out, "%s# %s\n%s\n", sections++ ? "\n" : "", name, csv_header);
 	}
 }
 
@@ -368,14 +410,14 @@ void stream_json_item(const char *f, ...)
 {
 	va_list ap;
 
-	printf("%s\n    ", stream_items++ ? "," : "");
+	fprintf(out, "%s\n    ", stream_items++ ? "," : "");
 	va_start(ap, f);
-	vprintf(f, ap);
+	vfprintf(out, f, ap);
 	va_end(ap);
 }
 
 void stream_end(void)
 {
 	if (fmt == OUT_JSON)
-		fputs(stream_items ? "\n  ]" : "]", stdout);
+		fputs(stream_items ? "\n  ]" : "]", out);
 }
