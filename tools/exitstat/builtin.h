@@ -27,6 +27,8 @@ int cmd_compare(struct cli *cli);
 struct es_result *run_analysis(struct cli *cli, const char *path);
 /* The "trace" key/value block shared by all subcommands. */
 void print_trace_info(const struct cli *cli, const struct es_result *r);
+/* out_end(); on a write error says so on stderr. The command's exit status. */
+int finish_output(void);
 double span_seconds(const struct es_result *r);
 double share(uint64_t part, uint64_t whole);
 /* Indexes 0..n-1 sorted by decreasing key. */

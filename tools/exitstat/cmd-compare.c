@@ -36,7 +36,7 @@ int cmd_compare(struct cli *cli)
 	out_start(cli->fmt, cli->cmd);
 	t = kv_new("traces", NULL);
 	if (cli->fmt == OUT_TEXT)
-		printf("exitstat compare: A = %s, B = %s\n", a->path, b->path);
+		out_printf("exitstat compare: A = %s, B = %s\n", a->path, b->path);
 	kv_str(t, "file_a", "A", "%s", a->path);
 	kv_str(t, "file_b", "B", "%s", b->path);
 	kv_float(t, "span_a_s", "A span (s)", span_seconds(a));
@@ -75,9 +75,8 @@ int cmd_compare(struct cli *cli)
 			cell_null(t);
 	}
 	table_print(t);
-	out_end();
 	free(idx);
 	es_result_free(a);
 	es_result_free(b);
-	return 0;
+	return finish_output();
 }

@@ -23,7 +23,7 @@ int cmd_hvc(struct cli *cli)
 	print_trace_info(cli, r);
 	keys = calloc(r->nhvcs + 1, sizeof(*keys));
 	if (!keys)
-		return 1;
+		out_oom();
 	for (i = 0; i < r->nhvcs; i++) {
 		keys[i] = r->hvcs[i].count;
 		total += r->hvcs[i].count;
@@ -56,9 +56,8 @@ int cmd_hvc(struct cli *cli)
 	if (!r->events_by_kind[ES_EV_HVC])
 		out_note("\nNo kvm_hvc_arm64 records: record with -e kvm (or -e kvm:kvm_hvc_arm64).\n");
 	out_note("\nSMC exits are handled like HVC by KVM but are not traced by kvm_hvc_arm64.\n");
-	out_end();
 	free(idx);
 	free(keys);
 	es_result_free(r);
-	return 0;
+	return finish_output();
 }

@@ -103,7 +103,6 @@ int cmd_lost(struct cli *cli)
 	out_note("\nA marker without a count means the kernel knew events were dropped\n"
 		 "before that page but not how many; 'overrun' is the ring buffer's own\n"
 		 "count of overwritten events when recording stopped.\n");
-	out_end();
 	es_result_free(r);
-	return 0;
+	return finish_output();
 }

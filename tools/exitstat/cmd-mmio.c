@@ -41,7 +41,7 @@ int cmd_mmio(struct cli *cli)
 	print_trace_info(cli, r);
 	keys = calloc(r->nmmios + 1, sizeof(*keys));
 	if (!keys)
-		return 1;
+		out_oom();
 	for (i = 0; i < r->nmmios; i++)
 		keys[i] = r->mmios[i].reads + r->mmios[i].writes;
 	idx = order_by(keys, r->nmmios, sizeof(uint64_t));
@@ -102,9 +102,8 @@ int cmd_mmio(struct cli *cli)
 	kv_uint(t, "abort_exits_without_mmio", "abort exits without MMIO (stage-2 faults)",
 		r->stage2_faults);
 	table_print(t);
-	out_end();
 	free(idx);
 	free(keys);
 	es_result_free(r);
-	return 0;
+	return finish_output();
 }

@@ -203,7 +203,6 @@ int cmd_summary(struct cli *cli)
 		 "size: within 3%% of the exact value. host_max and host_total are exact.\n");
 	if (r->loss_markers || r->loss_overrun > 0)
 		out_note("\nThe trace lost events: see 'exitstat lost'. Counts above cover what was kept.\n");
-	out_end();
 	es_result_free(r);
-	return 0;
+	return finish_output();
 }

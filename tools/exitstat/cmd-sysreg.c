@@ -30,7 +30,7 @@ int cmd_sysreg(struct cli *cli)
 	print_trace_info(cli, r);
 	keys = calloc(r->nsysregs + 1, sizeof(*keys));
 	if (!keys)
-		return 1;
+		out_oom();
 	for (i = 0; i < r->nsysregs; i++) {
 		keys[i] = r->sysregs[i].count;
 		total += r->sysregs[i].count;
@@ -73,9 +73,8 @@ int cmd_sysreg(struct cli *cli)
 	table_print(t);
 	out_note("\nencoding is Op0,Op1,CRn,CRm,Op2 as traced; AArch32 ID registers reach\n"
 		 "KVM's AArch64 table and show their AArch64 names.\n");
-	out_end();
 	free(idx);
 	free(keys);
 	es_result_free(r);
-	return 0;
+	return finish_output();
 }

@@ -47,10 +47,8 @@ size_t *order_by(const uint64_t *keys, size_t n, size_t stride)
 {
 	size_t *idx = malloc((n ? n : 1) * sizeof(*idx)), i;
 
-	if (!idx) {
-		fputs("exitstat: out of memory\n", stderr);
-		exit(1);
-	}
+	if (!idx)
+		out_oom();
 	for (i = 0; i < n; i++)
 		idx[i] = i;
 	sort_base = (const uint8_t *)keys;
@@ -96,7 +94,7 @@ void print_trace_info(const struct cli *cli, const struct es_result *r)
 	char buf[512];
 
 	if (out_format() == OUT_TEXT)
-		printf("exitstat %s: %s\n", cli->cmd, r->path);
+		out_printf("exitstat %s: %s\n", cli->cmd, r->path);
 	kv_str(t, "file", NULL, "%s", r->path);
 	kv_str(t, "kernel_layout", "kernel layout", "%s", r->patched
 	       ? "patched (kvm_exit has vm_pid, vcpu_id, exit_count)"
@@ -121,4 +119,15 @@ void print_trace_info(const struct cli *cli, const struct es_result *r)
 	kv_uint(t, "lost_event_markers", "lost-event markers", r->loss_markers);
 	kv_str(t, "reader", NULL, "%s", r->reader ? r->reader : "?");
 	table_print(t);
+}
+
+int finish_output(void)
+{
+	int err = out_end();
+
+	if (err) {
+		fprintf(stderr, "exitstat: standard output: write: %s\n", strerror(-err));
+		return 1;
+	}
+	return 0;
 }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,13 +10,29 @@
 static enum out_format fmt;
 static int sections;		/* JSON members or CSV blocks written */
 static int stream_items;
-static FILE *out;		/* where the output goes */
+static FILE *out;		/* stdout, or the memory stream of JSON and CSV */
+static char *mem;
+static size_t mem_len;
+
+void out_oom(void)
+{
+	out_abort();
+	fputs("exitstat: out of memory\n", stderr);
+	exit(1);
+}
 
 void out_start(enum out_format f, const char *command)
 {
 	fmt = f;
 	sections = 0;
 	out = stdout;
+	if (fmt == OUT_TEXT)
+		return;
+	out = open_memstream(&mem, &mem_len);
+	if (!out) {
+		out = stdout;
+		out_oom();
+	}
 	if (fmt == OUT_JSON) {
 		fprintf(out, "{\n  \"schema_version\": %d,\n  \"command\": ",
 			OUT_SCHEMA_VERSION);
@@ -24,10 +41,48 @@ void out_start(enum out_format f, const char *command)
 	}
 }
 
-void out_end(void)
+/* Drops the memory stream, if any; output goes to stdout again. */
+static void close_mem(void)
 {
+	if (out && out != stdout)
+		fclose(out);
+	free(mem);
+	mem = NULL;
+	mem_len = 0;
+	out = stdout;
+}
+
+static int flush_stdout(void)
+{
+	errno = 0;
+	if (fflush(stdout) || ferror(stdout))
+		return errno ? -errno : -EIO;
+	return 0;
+}
+
+int out_end(void)
+{
+	int err = 0;
+
 	if (fmt == OUT_JSON)
 		fputs("\n}\n", out);
+	if (out && out != stdout) {
+		if (fclose(out)) {	/* finishes mem and mem_len */
+			out = stdout;
+			out_oom();
+		}
+		out = stdout;
+		errno = 0;
+		if (mem_len && fwrite(mem, 1, mem_len, stdout) != mem_len)
+			err = errno ? -errno : -EIO;
+		close_mem();
+	}
+	return err ? err : flush_stdout();
+}
+
+void out_abort(void)
+{
+	close_mem();
 	fflush(stdout);
 }
 
@@ -36,10 +91,13 @@ enum out_format out_format(void)
 	return fmt;
 }
 
-static void oom(void)
+void out_printf(const char *f, ...)
 {
-	fputs("exitstat: out of memory\n", stderr);
-	exit(1);
+	va_list ap;
+
+	va_start(ap, f);
+	vfprintf(out ? out : stdout, f, ap);
+	va_end(ap);
 }
 
 struct table *table_new(const char *name, const char *title, int ncols,
@@ -48,7 +106,7 @@ struct table *table_new(const char *name, const char *title, int ncols,
 	struct table *t = calloc(1, sizeof(*t));
 
 	if (!t)
-		oom();
+		out_oom();
 	t->name = name;
 	t->title = title;
 	t->ncols = ncols;
@@ -72,7 +130,7 @@ static struct cell *add(struct table *t, enum cell_kind kind)
 		t->cap = t->cap ? t->cap * 2 : 64;
 		t->cells = realloc(t->cells, t->cap * sizeof(*t->cells));
 		if (!t->cells)
-			oom();
+			out_oom();
 	}
 	memset(&t->cells[t->ncells], 0, sizeof(struct cell));
 	t->cells[t->ncells].kind = kind;
@@ -84,7 +142,7 @@ static void vcell_str(struct table *t, const char *f, va_list ap)
 	struct cell *c = add(t, CELL_STR);
 
 	if (vasprintf(&c->s, f, ap) < 0)
-		oom();
+		out_oom();
 }
 
 void cell_str(struct table *t, const char *f, ...)
@@ -141,7 +199,7 @@ void kv_unknown(struct table *t, const char *key, const char *label, const char 
 {
 	kv_key(t, key, label);
 	if (!(add(t, CELL_NULL)->s = strdup(text)))
-		oom();
+		out_oom();
 }
 
 void format_ns(char *buf, size_t len, uint64_t ns)
@@ -268,7 +326,7 @@ static void print_text(struct table *t)
 	}
 	width = calloc((size_t)t->ncols, sizeof(int));
 	if (!width)
-		oom();
+		out_oom();
 	for (c = 0; c < t->ncols; c++)
 		width[c] = (int)strlen(col_label(t, c));
 	for (r = 0; r < rows; r++)

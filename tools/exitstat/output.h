@@ -40,10 +40,20 @@ struct table {
 	size_t ncells, cap;
 };
 
-/* COMMAND: the subcommand, named in the JSON document. */
+/* COMMAND: the subcommand, named in the JSON document. JSON and CSV are
+ * built in memory and written by out_end() only, so that a failure on the
+ * way leaves stdout empty; text goes straight to stdout. */
 void out_start(enum out_format fmt, const char *command);
-void out_end(void);
+/* Writes what is buffered and flushes stdout: 0, or -errno. */
+int out_end(void);
+/* After a failure: drops buffered JSON or CSV (text already written stays). */
+void out_abort(void);
 enum out_format out_format(void);
+/* The CLI's one way out of memory exhaustion: drops buffered JSON or CSV,
+ * says "exitstat: out of memory" on stderr and exits 1. */
+void out_oom(void) __attribute__((noreturn));
+/* printf to the output (stdout for text, the buffer otherwise). */
+void out_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 struct table *table_new(const char *name, const char *title, int ncols,
 			const struct column *cols);
