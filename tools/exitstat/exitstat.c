@@ -24,8 +24,10 @@ struct command {
 
 static const char common_help[] =
 "Common options:\n"
-"  --json              JSON output (one object; times in ns)\n"
-"  --csv               CSV output (one block per table, headed by '# NAME')\n"
+"  --json              JSON output: one object, its keys with their units in\n"
+"                      exitstat(1), JSON OUTPUT\n"
+"  --csv               CSV output: one block per table, headed by '# NAME',\n"
+"                      with the JSON keys\n"
 "  --pid PID           only exits of this guest: the VMM process (vm_pid on\n"
 "                      patched traces, tgid with --tgid-map; on stock traces\n"
 "                      without process information: the vcpu thread id)\n"
