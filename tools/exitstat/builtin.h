@@ -3,6 +3,8 @@
 #ifndef EXITSTAT_BUILTIN_H
 #define EXITSTAT_BUILTIN_H
 
+#include <stdbool.h>
+
 #include "exitstat.h"
 #include "output.h"
 
@@ -12,6 +14,7 @@ struct cli {
 	enum out_format fmt;
 	const char *files[2];
 	int nfiles;
+	bool calls;		/* hvc --calls */
 };
 
 int cmd_summary(struct cli *cli);

@@ -5,18 +5,53 @@
 
 #include "builtin.h"
 
+/* --calls: one row per call, in trace order, collected during the analysis. */
+static int add_call(void *ctx, const struct es_call *c)
+{
+	struct table *t = ctx;
+	const char *name = es_smccc_name(c->fid);
+
+	cell_float(t, (double)c->time_ns / 1e9);
+	if (c->guest < 0)
+		cell_null(t);
+	else
+		cell_int(t, c->guest);
+	cell_int(t, c->vcpu);
+	cell_str(t, "0x%08x", c->fid);
+	cell_str(t, "%s", name ? name : "(unknown)");
+	cell_str(t, "%s", es_class_name(c->cls));
+	if (c->exit_count)
+		cell_uint(t, c->exit_count);
+	else
+		cell_null(t);
+	return 0;
+}
+
 int cmd_hvc(struct cli *cli)
 {
+	static const struct column call_cols[] = {
+		{ "time_s", NULL }, { "guest", NULL }, { "vcpu", NULL },
+		{ "function_id", NULL }, { "name", NULL }, { "conduit", NULL },
+		{ "exit_count", NULL },
+	};
+	struct table *calls = NULL;
 	static const struct column cols[] = {
 		{ "function_id", NULL }, { "name", NULL }, { "owner", NULL },
 		{ "conduit", NULL }, { "calls", NULL }, { "share_pct", "share" },
 		{ "imm_nonzero", NULL },
 	};
-	struct es_result *r = run_analysis(cli, cli->files[0]);
+	struct es_result *r;
 	struct table *t;
 	uint64_t total = 0, *keys;
 	size_t *idx, i;
 
+	if (cli->calls) {
+		calls = table_new("call_list", "Every call in trace order (time after the first event)",
+				  7, call_cols);
+		cli->opts.on_call = add_call;
+		cli->opts.call_ctx = calls;
+	}
+	r = run_analysis(cli, cli->files[0]);
 	if (!r)
 		return 1;
 	out_start(cli->fmt, cli->cmd);
@@ -53,6 +88,8 @@ int cmd_hvc(struct cli *cli)
 	kv_uint(t, "kvm_hvc_arm64_outside_exit", "kvm_hvc_arm64 outside an exit",
 		r->hvc_orphans);
 	table_print(t);
+	if (calls)
+		table_print(calls);
 	if (!r->events_by_kind[ES_EV_HVC])
 		out_note("\nNo kvm_hvc_arm64 records: record with -e kvm (or -e kvm:kvm_hvc_arm64).\n");
 	out_note("\nSMC exits are handled like HVC by KVM but are not traced by kvm_hvc_arm64.\n");
