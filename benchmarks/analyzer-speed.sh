@@ -87,7 +87,7 @@ speed() {	# the side-by-side table of one compressed trace
 	"$exitstat" summary --csv "$v6" | grep -Ev '^(reader|file),' > "$build/v6.csv"
 	local events exits same
 	events=$(csv_value events "$build/v7.csv")
-	exits=$(csv_value "kvm_exit records" "$build/v7.csv")
+	exits=$(csv_value kvm_exit_records "$build/v7.csv")
 	same=$(cmp -s "$build/v7.csv" "$build/v6.csv" && echo "identical" || echo "DIFFERENT")
 	echo "== $v7"
 	echo "   $events events, $exits exits; v7 $(mb "$(stat -c %s "$v7")") (zstd), v6 $(mb "$(stat -c %s "$v6")"); results v7 vs v6: $same; best of $runs"
@@ -141,7 +141,7 @@ bigv6=$build/guest32-boot.x$big.dat
 bigv7=$build/guest32-boot.x$big.v7.dat
 [ -f "$bigv6" ] || python3 "$here/make-big-trace.py" "$b6" "$bigv6" "$big" >/dev/null
 [ -f "$bigv7" ] || trace-cmd convert --compression zstd -i "$bigv6" -o "$bigv7" >/dev/null 2>&1
-big_exits=$("$exitstat" summary --csv "$bigv7" | awk -F, '$1 == "kvm_exit records" { print $2 }')
+big_exits=$("$exitstat" summary --csv "$bigv7" | awk -F, '$1 == "kvm_exit_records" { print $2 }')
 echo "== memory as the input grows: the boot fixture and $big copies of it ($big_exits exits), best of $runs"
 for row in "zpage:$boot:1x v7" "zpage:$bigv7:${big}x v7" "tcpage:$boot:1x v7" "tcpage:$bigv7:${big}x v7" \
 	   "page:$b6:1x v6" "page:$bigv6:${big}x v6"; do

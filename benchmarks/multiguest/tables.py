@@ -90,7 +90,7 @@ def guest_row(cell, run_dir, n, lost_by_pid):
     if spec["trace"]:
         summ = exitstat_json("summary", "--pid", str(vm_pid), os.path.join(run_dir, "trace.dat"))
         row["exits"] = sum(g["exits"] for g in summ["guests"] if g["guest"] == vm_pid)
-        row["host_time_ns"] = sum(g["host_total"] for g in summ["guests"] if g["guest"] == vm_pid)
+        row["host_time_ns"] = sum(g["host_total_ns"] for g in summ["guests"] if g["guest"] == vm_pid)
         row["lost_events"] = lost_by_pid.get(vm_pid, 0)
         if row["wall_s"]:
             row["exits_per_s"] = round(row["exits"] / row["wall_s"], 3)
@@ -102,8 +102,8 @@ def guest_row(cell, run_dir, n, lost_by_pid):
                             "workload": spec["workload"], "repeat": spec["repeat"], "guest": n,
                             "vm_pid": vm_pid, "class": k["class"], "exits": k["exits"],
                             "exits_per_s": round(k["exits"] / row["wall_s"], 3) if row["wall_s"] else "",
-                            "host_time_ns": k["host_total"],
-                            "host_time_share_pct": round(100.0 * k["host_total"] / row["host_time_ns"], 4)
+                            "host_time_ns": k["host_total_ns"],
+                            "host_time_share_pct": round(100.0 * k["host_total_ns"] / row["host_time_ns"], 4)
                             if row["host_time_ns"] else "",
                             "run_dir": row["run_dir"]})
     return row, classes

@@ -84,8 +84,8 @@ for counts in "$fixtures"/*.dat.counts; do
 		fail "$name: per-class exit counts" "$(cat "$tmp/diff")"
 	fi
 
-	got_exit=$(csv_value trace "kvm_exit records" "$tmp/summary.csv")
-	got_entry=$(csv_value trace "kvm_entry records" "$tmp/summary.csv")
+	got_exit=$(csv_value trace kvm_exit_records "$tmp/summary.csv")
+	got_entry=$(csv_value trace kvm_entry_records "$tmp/summary.csv")
 	got_events=$(csv_value trace events "$tmp/summary.csv")
 	if [ "$got_exit" = "$want_exit" ] && [ "$got_entry" = "$want_entry" ] &&
 	   [ "$got_events" = "$want_events" ]; then
@@ -95,7 +95,7 @@ for counts in "$fixtures"/*.dat.counts; do
 	fi
 
 	"$exitstat" lost --csv "$dat" > "$tmp/lost.csv" 2> "$tmp/err"
-	got_lost="$(csv_value totals "missed-event markers" "$tmp/lost.csv") $(csv_value totals "markers without a count" "$tmp/lost.csv") $(csv_value totals "events dropped (sum of counted markers)" "$tmp/lost.csv") $(csv_value totals "overrun (file CPU stats)" "$tmp/lost.csv")"
+	got_lost="$(csv_value totals missed_event_markers "$tmp/lost.csv") $(csv_value totals markers_without_count "$tmp/lost.csv") $(csv_value totals events_dropped_counted "$tmp/lost.csv") $(csv_value totals overrun "$tmp/lost.csv")"
 	want_lost=$(cat "$tmp/want.lost")
 	if [ "$got_lost" = "$want_lost" ]; then
 		pass "$name: lost events (markers, uncounted, dropped, overrun = $got_lost)"
@@ -156,7 +156,7 @@ import csv, sys
 for row in csv.DictReader(sys.stdin):
     if row["register"] == "CTR" and row["access"] == "read":
         print(row["count"])')
-	named=$(csv_value totals "accesses named" "$tmp/sysreg.csv")
+	named=$(csv_value totals accesses_named "$tmp/sysreg.csv")
 	if [ "$ctr" = 80423 ] && [ "$named" = 80485 ]; then
 		pass "guest32-boot.dat: sysreg names CP15 traps (CTR read 80423, all 80485 named)"
 	else
@@ -173,7 +173,7 @@ for row in csv.DictReader(sys.stdin):
 	printf '64 62\n63 62\n' > "$tmp/tgids"
 	"$exitstat" summary --csv --tgid-map "$tmp/tgids" --pid 62 "$boot" > "$tmp/t.csv"
 	guest=$(csv_block guests "$tmp/t.csv" | awk -F, 'NR == 2 { print $1 "/" $3 }')
-	ident=$(csv_value trace "guest identity" "$tmp/t.csv")
+	ident=$(csv_value trace guest_identity "$tmp/t.csv")
 	if [ "$guest" = 62/104029 ] && [ "$ident" = "process id from the tgid map" ]; then
 		pass "guest32-boot.dat: --tgid-map groups the vcpu thread under its process"
 	else
@@ -190,8 +190,8 @@ if [ -f "$boot" ] && [ -f "$lossy" ]; then
 	else
 		fail "compare" "row=$row json=$json"
 	fi
-	n64=$("$exitstat" summary --csv --vcpu 64 "$boot" | awk -F, '$1 == "exits matching filter" { print $2 }')
-	n65=$("$exitstat" summary --csv --vcpu 65 "$boot" | awk -F, '$1 == "exits matching filter" { print $2 }')
+	n64=$("$exitstat" summary --csv --vcpu 64 "$boot" | awk -F, '$1 == "exits_matching_filter" { print $2 }')
+	n65=$("$exitstat" summary --csv --vcpu 65 "$boot" | awk -F, '$1 == "exits_matching_filter" { print $2 }')
 	if [ "$n64/$n65" = 104029/0 ]; then
 		pass "--vcpu on a stock trace selects the vcpu thread"
 	else
@@ -204,7 +204,7 @@ for a in a32:HVC32 a64:HVC64; do
 	"$exitstat" hvc --csv "$f" > "$tmp/hvc.csv"
 	row=$(csv_block calls "$tmp/hvc.csv" | awk -F, 'NR == 2 { print $1, $2, $4, $5 }')
 	"$exitstat" mmio --csv "$f" > "$tmp/mmio.csv"
-	user=$(csv_value totals "handled in userspace" "$tmp/mmio.csv")
+	user=$(csv_value totals handled_in_userspace "$tmp/mmio.csv")
 	if [ "$row" = "0x84000000 PSCI_VERSION ${a#*:} 2000" ] && [ "$user" = 501 ]; then
 		pass "$(basename "$f"): 2000 PSCI_VERSION via ${a#*:}, 501 MMIO exits to userspace"
 	else
@@ -221,9 +221,9 @@ if [ -f "$boot" ] && command -v trace-cmd > /dev/null &&
 	tc_exits=$(trace-cmd report -N -i "$tmp/patched.dat" 2>/dev/null | grep -c ' kvm_exit: .*VM: 4242, VCPU: 0, EXIT: ')
 	"$exitstat" lost --csv "$tmp/patched.dat" > "$tmp/plost.csv"
 	"$exitstat" summary --csv --pid 4242 --vcpu 0 "$tmp/patched.dat" > "$tmp/psum.csv"
-	layout=$(csv_value trace "kernel layout" "$tmp/plost.csv")
-	lost=$(csv_value totals "exits lost (exit_count gaps)" "$tmp/plost.csv")
-	exits=$(csv_value trace "exits matching filter" "$tmp/psum.csv")
+	layout=$(csv_value trace kernel_layout "$tmp/plost.csv")
+	lost=$(csv_value totals exits_lost "$tmp/plost.csv")
+	exits=$(csv_value trace exits_matching_filter "$tmp/psum.csv")
 	vcpu=$(csv_block vcpus "$tmp/psum.csv" | awk -F, 'NR == 2 { print $1 "/" $2 "/" $4 }')
 	if [ "$tc_exits" = 103925 ] && [ "$lost" = 104 ] && [ "$exits" = 103925 ] &&
 	   [ "$vcpu" = "4242/0/103925" ] && [ "${layout#*patched}" != "$layout" ]; then
@@ -326,7 +326,7 @@ if [ -f "$tmp/boot.v6.dat" ] &&
 	"$exitstat" summary --reader zpage "$tmp/boot.v7.dat" > /dev/null 2> "$tmp/err"
 	rc=$?
 	if [ "$(csv_value trace reader "$tmp/v7.csv")" = tcpage ] &&
-	   [ "$(csv_value trace "kvm_exit records" "$tmp/v7.csv")" = 104029 ] && [ $rc = 1 ] &&
+	   [ "$(csv_value trace kvm_exit_records "$tmp/v7.csv")" = 104029 ] && [ $rc = 1 ] &&
 	   grep -q "^exitstat: $tmp/boot.v7.dat: --reader zpage: the CPU data is not compressed with zstd: Operation not supported$" "$tmp/err"; then
 		pass "uncompressed v7: read through libtracecmd; --reader zpage says why not"
 	else

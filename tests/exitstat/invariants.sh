@@ -24,10 +24,10 @@ trap 'rm -rf "$tmp"' EXIT
 # shellcheck disable=SC2016
 sums='def abs: if . < 0 then -. else . end;
 	def near100($s; $n): ($s - 100 | abs) <= 0.0001 * $n + 0.000001;
-	.trace["exits matching filter"] as $t
+	.trace.exits_matching_filter as $t
 	| ([.guests[].exits] | add // 0) as $g | ([.vcpus[].exits] | add // 0) as $v
 	| ([.classes[] | select(.class != "ALL") | .exits] | add // 0) as $c
-	| ([.guests[].share] | add // 0) as $gs | ([.vcpus[].share] | add // 0) as $vs
+	| ([.guests[].share_pct] | add // 0) as $gs | ([.vcpus[].share_pct] | add // 0) as $vs
 	| [if $g != $t then "guests sum to \($g), total \($t)" else empty end,
 	   if $v != $t then "vcpus sum to \($v), total \($t)" else empty end,
 	   if $c != $t then "classes sum to \($c), total \($t)" else empty end,
@@ -40,7 +40,7 @@ sums='def abs: if . < 0 then -. else . end;
 invariant() {
 	local name=$1 source=$2 trace=$3 filter half
 	shift 3
-	half=$("$exitstat" summary --json "$@" "$trace" 2>/dev/null | jq '.trace["span (s)"] / 2' || echo 0)
+	half=$("$exitstat" summary --json "$@" "$trace" 2>/dev/null | jq '.trace.span_s / 2' || echo 0)
 	for filter in "" "--class DABT_LOW,IRQ" "--from $half"; do
 		# shellcheck disable=SC2086
 		if ! "$exitstat" summary --json "$@" $filter "$trace" >"$tmp/s.json" 2>"$tmp/err"; then
@@ -49,7 +49,7 @@ invariant() {
 			continue
 		fi
 		jq -r --arg source "$source" "$sums" "$tmp/s.json" >"$tmp/wrong"
-		check_quiet "$name ${filter:-(no filter)}: $(jq -r '"\(.guests | length) guests, \(.vcpus | length) vcpus, classes add up to \(.trace["exits matching filter"]) exits and 100%"' "$tmp/s.json")" \
+		check_quiet "$name ${filter:-(no filter)}: $(jq -r '"\(.guests | length) guests, \(.vcpus | length) vcpus, classes add up to \(.trace.exits_matching_filter) exits and 100%"' "$tmp/s.json")" \
 			test ! -s "$tmp/wrong"
 		sed 's/^/    /' "$tmp/wrong"
 	done
@@ -102,20 +102,20 @@ for t in "$ROOT"/tests/traces/*.dat; do
 		cmp -s <(per guests guest "$tmp/patched.json") <(per guests guest "$tmp/mapped.json")
 	# shellcheck disable=SC2016
 	check_quiet "$name: without process information, one guest 'unknown' holds all $threads threads" \
-		jq -e --argjson n "$threads" '[.guests[] | [.guest, .vcpus, .exits]] == [["unknown", $n, .trace["exits matching filter"]]]' \
+		jq -e --argjson n "$threads" '[.guests[] | [.guest, .vcpus, .exits]] == [["unknown", $n, .trace.exits_matching_filter]]' \
 		"$tmp/stock.json"
 	"$exitstat" summary "$tmp/$name" >"$tmp/stock.txt"
 	"$exitstat" summary --csv "$tmp/$name" >"$tmp/stock.csv"
 	check_quiet "$name: the text says why ('No process information')" grep -q 'No process information' "$tmp/stock.txt"
 	check_quiet "$name: CSV guests block sums to the total, guest_source none" \
 		test "$(awk -F, '/^# guests$/ { on = 1; next } /^$/ { on = 0 } on && $1 != "guest" { s += $3 } END { print s + 0 }' "$tmp/stock.csv")" \
-		= "$(awk -F, '$1 == "exits matching filter" { print $2 }' "$tmp/stock.csv")" -a \
+		= "$(awk -F, '$1 == "exits_matching_filter" { print $2 }' "$tmp/stock.csv")" -a \
 		"$(awk -F, '$1 == "guest_source" { print $2 }' "$tmp/stock.csv")" = none
 	"$exitstat" compare --json "$t" "$tmp/$name" >"$tmp/cmp.json"
 	check_quiet "$name: compare with its patched original: every class equal, rows sum to the totals" \
 		jq -e '(.classes | map(select(.class != "ALL")) | all(.exits_a == .exits_b))
-			and ([.classes[] | select(.class != "ALL") | .exits_a] | add) == .traces["A exits"]
-			and .traces["A exits"] == .traces["B exits"]' "$tmp/cmp.json"
+			and ([.classes[] | select(.class != "ALL") | .exits_a] | add) == .traces.exits_a
+			and .traces.exits_a == .traces.exits_b' "$tmp/cmp.json"
 done
 
 # A stock multi-thread trace replicated in time (the benchmark's generator).

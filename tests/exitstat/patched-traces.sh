@@ -50,7 +50,7 @@ for trace in "$ROOT"/tests/traces/*.dat; do
 	check_quiet "$name: per-class counts ($(wc -l <"$tmp/want-classes") classes)" cmp -s "$tmp/want-classes" "$tmp/got-classes"
 	cmp -s "$tmp/want-classes" "$tmp/got-classes" || diff "$tmp/want-classes" "$tmp/got-classes" || true
 	check_quiet "$name: exitstat says the kernel layout is patched" \
-		jq -e '.trace["kernel layout"] | startswith("patched")' "$tmp/summary.json"
+		jq -e '.trace.kernel_layout | startswith("patched")' "$tmp/summary.json"
 	# Every reader gives the same results (our own zstd decompression with 0 and 1 helper
 	# threads, libtracecmd's pages, its records), for each subcommand; page means zpage here.
 	for cmd in summary lost hvc sysreg mmio timeline; do
@@ -73,5 +73,25 @@ for trace in "$ROOT"/tests/traces/*.dat; do
 	check_quiet "$name: hvc names every vendor-hypervisor call ($(jq -r '[.calls[] | select(.owner == "vendor hypervisor") | .name] | join(", ")' "$tmp/hvc.json"))" \
 		jq -e '[.calls[] | select(.owner == "vendor hypervisor")]
 			| all(.name != "(unknown)") and any(.name | startswith("KVM_EXIT_STATS_"))' "$tmp/hvc.json"
+	# hvc --calls: every call in trace order with the exit counter of the exit it came in,
+	# against the text: each kvm_hvc_arm64 line takes the VM, VCPU and EXIT of its task's
+	# last kvm_exit (calls outside an exit are not listed).
+	awk '/ kvm_exit: / {
+		match($0, /VM: -?[0-9]+, VCPU: [0-9]+, EXIT: [0-9]+/)
+		split(substr($0, RSTART, RLENGTH), f, /[:,] */); task = $1 " " $2
+		last[task] = f[2] " " f[4] " " f[6]; open_[task] = 1
+	}
+	/ kvm_entry: / { open_[$1 " " $2] = 0 }
+	/ kvm_hvc_arm64: / {
+		task = $1 " " $2
+		if (!open_[task]) next
+		match($0, /r0: 0x[0-9a-f]+/); r0 = substr($0, RSTART + 4, RLENGTH - 4)
+		printf "%s 0x%s\n", last[task], substr(r0, length(r0) - 7)
+	}' "$tmp/text" >"$tmp/want-calls"
+	"$exitstat" hvc --calls --json "$trace" |
+		jq -r '.call_list[] | "\(.guest) \(.vcpu) \(.exit_count) \(.function_id)"' >"$tmp/got-calls"
+	check_quiet "$name: hvc --calls lists each call with its exit's counter, in order ($(wc -l <"$tmp/want-calls") calls)" \
+		cmp -s "$tmp/want-calls" "$tmp/got-calls"
+	cmp -s "$tmp/want-calls" "$tmp/got-calls" || diff "$tmp/want-calls" "$tmp/got-calls" | head -5 || true
 done
 finish

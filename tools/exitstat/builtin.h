@@ -3,6 +3,8 @@
 #ifndef EXITSTAT_BUILTIN_H
 #define EXITSTAT_BUILTIN_H
 
+#include <stdbool.h>
+
 #include "exitstat.h"
 #include "output.h"
 
@@ -12,6 +14,7 @@ struct cli {
 	enum out_format fmt;
 	const char *files[2];
 	int nfiles;
+	bool calls;		/* hvc --calls */
 };
 
 int cmd_summary(struct cli *cli);
@@ -27,6 +30,8 @@ int cmd_compare(struct cli *cli);
 struct es_result *run_analysis(struct cli *cli, const char *path);
 /* The "trace" key/value block shared by all subcommands. */
 void print_trace_info(const struct cli *cli, const struct es_result *r);
+/* out_end(); on a write error says so on stderr. The command's exit status. */
+int finish_output(void);
 double span_seconds(const struct es_result *r);
 double share(uint64_t part, uint64_t whole);
 /* Indexes 0..n-1 sorted by decreasing key. */

@@ -14,9 +14,11 @@ static double rate(uint64_t n, const struct es_result *r)
 
 int cmd_compare(struct cli *cli)
 {
-	static const char *const cols[] = {
-		"class", "exits_a", "share_a", "rate_a", "exits_b", "share_b",
-		"rate_b", "delta", "rate_ratio",
+	static const struct column cols[] = {
+		{ "class", NULL }, { "exits_a", NULL }, { "share_a_pct", "share_a" },
+		{ "rate_a_per_s", "rate_a" }, { "exits_b", NULL },
+		{ "share_b_pct", "share_b" }, { "rate_b_per_s", "rate_b" },
+		{ "exits_delta", "delta" }, { "rate_ratio", NULL },
 	};
 	struct es_result *a, *b;
 	uint64_t keys[ES_NCLASS];
@@ -31,20 +33,20 @@ int cmd_compare(struct cli *cli)
 		es_result_free(a);
 		return 1;
 	}
-	out_start(cli->fmt);
+	out_start(cli->fmt, cli->cmd);
 	t = kv_new("traces", NULL);
 	if (cli->fmt == OUT_TEXT)
-		printf("exitstat compare: A = %s, B = %s\n", a->path, b->path);
-	kv_str(t, "A", "%s", a->path);
-	kv_str(t, "B", "%s", b->path);
-	kv_float(t, "A span (s)", span_seconds(a));
-	kv_float(t, "B span (s)", span_seconds(b));
-	kv_uint(t, "A exits", a->exits);
-	kv_uint(t, "B exits", b->exits);
-	kv_str(t, "A layout", a->patched ? "patched" : "stock");
-	kv_str(t, "B layout", b->patched ? "patched" : "stock");
-	kv_uint(t, "A lost-event markers", a->loss_markers);
-	kv_uint(t, "B lost-event markers", b->loss_markers);
+		out_printf("exitstat compare: A = %s, B = %s\n", a->path, b->path);
+	kv_str(t, "file_a", "A", "%s", a->path);
+	kv_str(t, "file_b", "B", "%s", b->path);
+	kv_float(t, "span_a_s", "A span (s)", span_seconds(a));
+	kv_float(t, "span_b_s", "B span (s)", span_seconds(b));
+	kv_uint(t, "exits_a", "A exits", a->exits);
+	kv_uint(t, "exits_b", "B exits", b->exits);
+	kv_str(t, "layout_a", "A layout", "%s", a->patched ? "patched" : "stock");
+	kv_str(t, "layout_b", "B layout", "%s", b->patched ? "patched" : "stock");
+	kv_uint(t, "lost_event_markers_a", "A lost-event markers", a->loss_markers);
+	kv_uint(t, "lost_event_markers_b", "B lost-event markers", b->loss_markers);
 	table_print(t);
 
 	for (i = 0; i < ES_NCLASS; i++)
@@ -73,9 +75,8 @@ int cmd_compare(struct cli *cli)
 			cell_null(t);
 	}
 	table_print(t);
-	out_end();
 	free(idx);
 	es_result_free(a);
 	es_result_free(b);
-	return 0;
+	return finish_output();
 }

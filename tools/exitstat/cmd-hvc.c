@@ -5,23 +5,60 @@
 
 #include "builtin.h"
 
+/* --calls: one row per call, in trace order, collected during the analysis. */
+static int add_call(void *ctx, const struct es_call *c)
+{
+	struct table *t = ctx;
+	const char *name = es_smccc_name(c->fid);
+
+	cell_float(t, (double)c->time_ns / 1e9);
+	if (c->guest < 0)
+		cell_null(t);
+	else
+		cell_int(t, c->guest);
+	cell_int(t, c->vcpu);
+	cell_str(t, "0x%08x", c->fid);
+	cell_str(t, "%s", name ? name : "(unknown)");
+	cell_str(t, "%s", es_class_name(c->cls));
+	if (c->exit_count)
+		cell_uint(t, c->exit_count);
+	else
+		cell_null(t);
+	return 0;
+}
+
 int cmd_hvc(struct cli *cli)
 {
-	static const char *const cols[] = {
-		"function_id", "name", "owner", "conduit", "calls", "share", "imm_nonzero",
+	static const struct column call_cols[] = {
+		{ "time_s", NULL }, { "guest", NULL }, { "vcpu", NULL },
+		{ "function_id", NULL }, { "name", NULL }, { "conduit", NULL },
+		{ "exit_count", NULL },
 	};
-	struct es_result *r = run_analysis(cli, cli->files[0]);
+	struct table *calls = NULL;
+	static const struct column cols[] = {
+		{ "function_id", NULL }, { "name", NULL }, { "owner", NULL },
+		{ "conduit", NULL }, { "calls", NULL }, { "share_pct", "share" },
+		{ "imm_nonzero", NULL },
+	};
+	struct es_result *r;
 	struct table *t;
 	uint64_t total = 0, *keys;
 	size_t *idx, i;
 
+	if (cli->calls) {
+		calls = table_new("call_list", "Every call in trace order (time after the first event)",
+				  7, call_cols);
+		cli->opts.on_call = add_call;
+		cli->opts.call_ctx = calls;
+	}
+	r = run_analysis(cli, cli->files[0]);
 	if (!r)
 		return 1;
-	out_start(cli->fmt);
+	out_start(cli->fmt, cli->cmd);
 	print_trace_info(cli, r);
 	keys = calloc(r->nhvcs + 1, sizeof(*keys));
 	if (!keys)
-		return 1;
+		out_oom();
 	for (i = 0; i < r->nhvcs; i++) {
 		keys[i] = r->hvcs[i].count;
 		total += r->hvcs[i].count;
@@ -43,19 +80,21 @@ int cmd_hvc(struct cli *cli)
 	table_print(t);
 
 	t = kv_new("totals", "Totals");
-	kv_uint(t, "calls", total);
-	kv_uint(t, "HVC64 exits", r->class_exits[0x16]);
-	kv_uint(t, "HVC32 exits", r->class_exits[0x12]);
-	kv_uint(t, "SMC64 exits", r->class_exits[0x17]);
-	kv_uint(t, "SMC32 exits", r->class_exits[0x13]);
-	kv_uint(t, "kvm_hvc_arm64 outside an exit", r->hvc_orphans);
+	kv_uint(t, "calls", NULL, total);
+	kv_uint(t, "hvc64_exits", "HVC64 exits", r->class_exits[0x16]);
+	kv_uint(t, "hvc32_exits", "HVC32 exits", r->class_exits[0x12]);
+	kv_uint(t, "smc64_exits", "SMC64 exits", r->class_exits[0x17]);
+	kv_uint(t, "smc32_exits", "SMC32 exits", r->class_exits[0x13]);
+	kv_uint(t, "kvm_hvc_arm64_outside_exit", "kvm_hvc_arm64 outside an exit",
+		r->hvc_orphans);
 	table_print(t);
+	if (calls)
+		table_print(calls);
 	if (!r->events_by_kind[ES_EV_HVC])
 		out_note("\nNo kvm_hvc_arm64 records: record with -e kvm (or -e kvm:kvm_hvc_arm64).\n");
 	out_note("\nSMC exits are handled like HVC by KVM but are not traced by kvm_hvc_arm64.\n");
-	out_end();
 	free(idx);
 	free(keys);
 	es_result_free(r);
-	return 0;
+	return finish_output();
 }

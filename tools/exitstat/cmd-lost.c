@@ -15,14 +15,16 @@ static void maybe_int(struct table *t, long long v)
 
 int cmd_lost(struct cli *cli)
 {
-	static const char *const cols[] = {
-		"cpu", "events", "markers", "markers_without_count",
-		"events_dropped_counted", "overrun", "commit_overrun", "dropped",
-		"first_marker_s", "last_marker_s",
+	static const struct column cols[] = {
+		{ "cpu", NULL }, { "events", NULL }, { "markers", NULL },
+		{ "markers_without_count", NULL }, { "events_dropped_counted", NULL },
+		{ "overrun", NULL }, { "commit_overrun", NULL }, { "dropped", NULL },
+		{ "first_marker_s", NULL }, { "last_marker_s", NULL },
 	};
-	static const char *const vcols[] = {
-		"guest", "vcpu", "exits_seen", "first_count", "last_count", "gaps",
-		"exits_lost", "backwards",
+	static const struct column vcols[] = {
+		{ "guest", NULL }, { "vcpu", NULL }, { "exits_seen", NULL },
+		{ "first_count", NULL }, { "last_count", NULL }, { "gaps", NULL },
+		{ "exits_lost", NULL }, { "backwards", NULL },
 	};
 	struct es_result *r = run_analysis(cli, cli->files[0]);
 	uint64_t counter_lost = 0;
@@ -32,7 +34,7 @@ int cmd_lost(struct cli *cli)
 
 	if (!r)
 		return 1;
-	out_start(cli->fmt);
+	out_start(cli->fmt, cli->cmd);
 	print_trace_info(cli, r);
 
 	t = table_new("cpus", "Per CPU buffer: missed-event markers and the buffer statistics saved in the file", 10, cols);
@@ -78,27 +80,29 @@ int cmd_lost(struct cli *cli)
 	}
 
 	t = kv_new("totals", "Totals");
-	kv_uint(t, "missed-event markers", r->loss_markers);
-	kv_uint(t, "markers without a count", r->loss_uncounted_markers);
-	kv_uint(t, "events dropped (sum of counted markers)", r->loss_counted);
+	kv_uint(t, "missed_event_markers", "missed-event markers", r->loss_markers);
+	kv_uint(t, "markers_without_count", "markers without a count",
+		r->loss_uncounted_markers);
+	kv_uint(t, "events_dropped_counted", "events dropped (sum of counted markers)",
+		r->loss_counted);
 	if (r->loss_overrun >= 0)
-		kv_int(t, "overrun (file CPU stats)", r->loss_overrun);
+		kv_int(t, "overrun", "overrun (file CPU stats)", r->loss_overrun);
 	else
-		kv_str(t, "overrun (file CPU stats)", "unknown");
+		kv_unknown(t, "overrun", "overrun (file CPU stats)", "unknown");
 	if (r->patched)
-		kv_uint(t, "exits lost (exit_count gaps)", counter_lost);
+		kv_uint(t, "exits_lost", "exits lost (exit_count gaps)", counter_lost);
 	else
-		kv_str(t, "exits lost (exit_count gaps)",
-		       "n/a: stock kernel (needs the patched kvm_exit with exit_count)");
-	kv_uint(t, "exit/entry pairs broken at a marker", r->broken_by_loss);
-	kv_str(t, "verdict", "%s",
+		kv_unknown(t, "exits_lost", "exits lost (exit_count gaps)",
+			   "n/a: stock kernel (needs the patched kvm_exit with exit_count)");
+	kv_uint(t, "dropped_at_loss_marker", "exit/entry pairs broken at a marker",
+		r->broken_by_loss);
+	kv_str(t, "verdict", NULL, "%s",
 	       r->loss_markers || r->loss_overrun > 0 || counter_lost
 	       ? "events were lost" : "no loss detected");
 	table_print(t);
 	out_note("\nA marker without a count means the kernel knew events were dropped\n"
 		 "before that page but not how many; 'overrun' is the ring buffer's own\n"
 		 "count of overwritten events when recording stopped.\n");
-	out_end();
 	es_result_free(r);
-	return 0;
+	return finish_output();
 }

@@ -20,12 +20,14 @@ static void sizes(char *buf, size_t len, uint32_t mask)
 
 int cmd_mmio(struct cli *cli)
 {
-	static const char *const cols[] = {
-		"page", "region", "accesses", "reads", "writes", "userspace",
-		"kernel", "sizes",
+	static const struct column cols[] = {
+		{ "page", NULL }, { "region", NULL }, { "accesses", NULL },
+		{ "reads", NULL }, { "writes", NULL }, { "userspace", NULL },
+		{ "kernel", NULL }, { "sizes_bytes", "sizes" },
 	};
-	static const char *const rcols[] = {
-		"region", "accesses", "reads", "writes", "userspace", "kernel",
+	static const struct column rcols[] = {
+		{ "region", NULL }, { "accesses", NULL }, { "reads", NULL },
+		{ "writes", NULL }, { "userspace", NULL }, { "kernel", NULL },
 	};
 	struct es_result *r = run_analysis(cli, cli->files[0]);
 	struct table *t;
@@ -35,11 +37,11 @@ int cmd_mmio(struct cli *cli)
 
 	if (!r)
 		return 1;
-	out_start(cli->fmt);
+	out_start(cli->fmt, cli->cmd);
 	print_trace_info(cli, r);
 	keys = calloc(r->nmmios + 1, sizeof(*keys));
 	if (!keys)
-		return 1;
+		out_oom();
 	for (i = 0; i < r->nmmios; i++)
 		keys[i] = r->mmios[i].reads + r->mmios[i].writes;
 	idx = order_by(keys, r->nmmios, sizeof(uint64_t));
@@ -93,15 +95,15 @@ int cmd_mmio(struct cli *cli)
 	table_print(t);
 
 	t = kv_new("totals", "Totals");
-	kv_uint(t, "DABT_LOW exits", r->dabt_exits);
-	kv_uint(t, "MMIO accesses", r->mmio_accesses);
-	kv_uint(t, "handled in userspace", r->mmio_user);
-	kv_uint(t, "handled in the kernel", r->mmio_kernel);
-	kv_uint(t, "abort exits without MMIO (stage-2 faults)", r->stage2_faults);
+	kv_uint(t, "dabt_low_exits", "DABT_LOW exits", r->dabt_exits);
+	kv_uint(t, "mmio_accesses", "MMIO accesses", r->mmio_accesses);
+	kv_uint(t, "handled_in_userspace", "handled in userspace", r->mmio_user);
+	kv_uint(t, "handled_in_kernel", "handled in the kernel", r->mmio_kernel);
+	kv_uint(t, "abort_exits_without_mmio", "abort exits without MMIO (stage-2 faults)",
+		r->stage2_faults);
 	table_print(t);
-	out_end();
 	free(idx);
 	free(keys);
 	es_result_free(r);
-	return 0;
+	return finish_output();
 }

@@ -5,6 +5,12 @@
 
 #include "builtin.h"
 
+/* The columns timing_cells() fills: time in the host, in ns. */
+#define HOST_TIME_COLUMNS \
+	{ "host_total_ns", "host_total" }, { "host_mean_ns", "host_mean" }, \
+	{ "host_p50_ns", "host_p50" }, { "host_p99_ns", "host_p99" }, \
+	{ "host_max_ns", "host_max" }
+
 static void timing_cells(struct table *t, const struct es_timing *tm)
 {
 	const struct es_hist *h = &tm->host;
@@ -22,9 +28,10 @@ static void timing_cells(struct table *t, const struct es_timing *tm)
 
 static void print_classes(const struct es_result *r)
 {
-	static const char *const cols[] = {
-		"class", "ret", "esr_ec", "exits", "share", "timed", "host_total",
-		"host_mean", "host_p50", "host_p99", "host_max", "description",
+	static const struct column cols[] = {
+		{ "class", NULL }, { "ret", NULL }, { "esr_ec", NULL }, { "exits", NULL },
+		{ "share_pct", "share" }, { "timed", NULL }, HOST_TIME_COLUMNS,
+		{ "description", NULL },
 	};
 	struct table *t = table_new("classes", "Exits per class (time in host: kvm_exit -> next kvm_entry of the thread)",
 				    12, cols);
@@ -76,9 +83,9 @@ static const char *top_class(const struct es_vcpu *v)
 
 static void print_vcpus(const struct es_result *r)
 {
-	static const char *const cols[] = {
-		"guest", "vcpu", "tid", "exits", "share", "top_class", "host_total",
-		"host_mean", "host_p50", "host_p99", "host_max",
+	static const struct column cols[] = {
+		{ "guest", NULL }, { "vcpu", NULL }, { "tid", NULL }, { "exits", NULL },
+		{ "share_pct", "share" }, { "top_class", NULL }, HOST_TIME_COLUMNS,
 	};
 	struct table *t = table_new("vcpus", "Per vcpu", 11, cols);
 	size_t *idx = order_by(r->nvcpus ? &r->vcpus[0].exits : NULL, r->nvcpus,
@@ -106,9 +113,9 @@ static void print_vcpus(const struct es_result *r)
 
 static void print_guests(const struct es_result *r)
 {
-	static const char *const cols[] = {
-		"guest", "vcpus", "exits", "share", "host_total", "host_mean",
-		"host_p50", "host_p99", "host_max",
+	static const struct column cols[] = {
+		{ "guest", NULL }, { "vcpus", NULL }, { "exits", NULL },
+		{ "share_pct", "share" }, HOST_TIME_COLUMNS,
 	};
 	struct table *t = table_new("guests", "Per guest (VMM process)", 9, cols);
 	size_t *idx = order_by(r->nguests ? &r->guests[0].exits : NULL, r->nguests,
@@ -147,17 +154,20 @@ static void print_pairing(const struct es_result *r)
 {
 	struct table *t = kv_new("pairing", "Pairing of kvm_exit with kvm_entry");
 
-	kv_uint(t, "paired", r->paired);
-	kv_uint(t, "exit followed by another exit", r->exit_no_entry);
-	kv_uint(t, "entry without a preceding exit", r->entry_no_exit);
-	kv_uint(t, "exit still open at end of trace", r->open_at_end);
-	kv_uint(t, "exit dropped at a lost-events marker", r->broken_by_loss);
+	kv_uint(t, "paired", NULL, r->paired);
+	kv_uint(t, "exit_without_entry", "exit followed by another exit", r->exit_no_entry);
+	kv_uint(t, "entry_without_exit", "entry without a preceding exit", r->entry_no_exit);
+	kv_uint(t, "open_at_end", "exit still open at end of trace", r->open_at_end);
+	kv_uint(t, "dropped_at_loss_marker", "exit dropped at a lost-events marker",
+		r->broken_by_loss);
 	table_print(t);
 }
 
 static void print_uexits(const struct es_result *r)
 {
-	static const char *const cols[] = { "reason", "code", "count" };
+	static const struct column cols[] = {
+		{ "reason", NULL }, { "code", NULL }, { "count", NULL },
+	};
 	struct table *t = table_new("userspace_exits", "Exits to userspace (kvm_userspace_exit)", 3, cols);
 	unsigned int i;
 
@@ -182,7 +192,7 @@ int cmd_summary(struct cli *cli)
 
 	if (!r)
 		return 1;
-	out_start(cli->fmt);
+	out_start(cli->fmt, cli->cmd);
 	print_trace_info(cli, r);
 	print_classes(r);
 	print_vcpus(r);
@@ -193,7 +203,6 @@ int cmd_summary(struct cli *cli)
 		 "size: within 3%% of the exact value. host_max and host_total are exact.\n");
 	if (r->loss_markers || r->loss_overrun > 0)
 		out_note("\nThe trace lost events: see 'exitstat lost'. Counts above cover what was kept.\n");
-	out_end();
 	es_result_free(r);
-	return 0;
+	return finish_output();
 }

@@ -9,11 +9,14 @@ static const int cp_classes[] = { 0x03, 0x04, 0x05, 0x06, 0x08, 0x0c, 0x18 };
 
 int cmd_sysreg(struct cli *cli)
 {
-	static const char *const cols[] = {
-		"space", "register", "access", "encoding", "count", "share", "source",
+	static const struct column cols[] = {
+		{ "space", NULL }, { "register", NULL }, { "access", NULL },
+		{ "encoding", NULL }, { "count", NULL }, { "share_pct", "share" },
+		{ "source", NULL },
 	};
-	static const char *const ccols[] = {
-		"class", "exits", "named", "without_kvm_sys_access",
+	static const struct column ccols[] = {
+		{ "class", NULL }, { "exits", NULL }, { "named", NULL },
+		{ "without_kvm_sys_access", NULL },
 	};
 	struct es_result *r = run_analysis(cli, cli->files[0]);
 	struct table *t;
@@ -23,11 +26,11 @@ int cmd_sysreg(struct cli *cli)
 
 	if (!r)
 		return 1;
-	out_start(cli->fmt);
+	out_start(cli->fmt, cli->cmd);
 	print_trace_info(cli, r);
 	keys = calloc(r->nsysregs + 1, sizeof(*keys));
 	if (!keys)
-		return 1;
+		out_oom();
 	for (i = 0; i < r->nsysregs; i++) {
 		keys[i] = r->sysregs[i].count;
 		total += r->sysregs[i].count;
@@ -63,15 +66,15 @@ int cmd_sysreg(struct cli *cli)
 	table_print(t);
 
 	t = kv_new("totals", "Totals");
-	kv_uint(t, "accesses named", total);
-	kv_float(t, "share of all exits (%)", share(total, r->exits));
-	kv_uint(t, "kvm_sys_access outside an exit", r->sysreg_orphans);
+	kv_uint(t, "accesses_named", "accesses named", total);
+	kv_float(t, "share_of_exits_pct", "share of all exits (%)", share(total, r->exits));
+	kv_uint(t, "kvm_sys_access_outside_exit", "kvm_sys_access outside an exit",
+		r->sysreg_orphans);
 	table_print(t);
 	out_note("\nencoding is Op0,Op1,CRn,CRm,Op2 as traced; AArch32 ID registers reach\n"
 		 "KVM's AArch64 table and show their AArch64 names.\n");
-	out_end();
 	free(idx);
 	free(keys);
 	es_result_free(r);
-	return 0;
+	return finish_output();
 }

@@ -15,18 +15,19 @@ struct timeline_ctx {
 };
 
 /* Output starts with the first row, so that a file rejected up front
- * leaves stdout empty and only the one-line error on stderr. */
+ * leaves stdout empty and only the one-line error on stderr (JSON and
+ * CSV reach stdout only when the whole document is complete). */
 static void begin_once(struct timeline_ctx *ctx)
 {
 	if (ctx->begun)
 		return;
 	ctx->begun = true;
-	out_start(ctx->cli->fmt);
+	out_start(ctx->cli->fmt, ctx->cli->cmd);
 	if (ctx->cli->fmt == OUT_TEXT)
-		printf("exitstat timeline: %s (interval %.3f ms; times in s after the first event)\n\n"
-		       "  %12s %12s %9s %11s  %s\n", ctx->cli->files[0],
-		       (double)ctx->interval_ns / 1e6, "start", "end", "exits",
-		       "rate/s", "per class");
+		out_printf("exitstat timeline: %s (interval %.3f ms; times in s after the first event)\n\n"
+			   "  %12s %12s %9s %11s  %s\n", ctx->cli->files[0],
+			   (double)ctx->interval_ns / 1e6, "start", "end", "exits",
+			   "rate/s", "per class");
 	stream_begin("intervals", "start_s,end_s,class,exits");
 }
 
@@ -44,32 +45,32 @@ static void on_interval(void *data, uint64_t start, uint64_t end,
 	ctx->rows++;
 	switch (out_format()) {
 	case OUT_TEXT:
-		printf("  %12.3f %12.3f %9llu %11.0f ", (double)start / 1e9,
-		       (double)end / 1e9, (unsigned long long)total,
-		       (double)total / secs);
+		out_printf("  %12.3f %12.3f %9llu %11.0f ", (double)start / 1e9,
+			   (double)end / 1e9, (unsigned long long)total,
+			   (double)total / secs);
 		for (i = 0; i < ES_NCLASS && counts[idx[i]]; i++)
-			printf(" %s:%llu", es_class_name((int)idx[i]),
-			       (unsigned long long)counts[idx[i]]);
-		putchar('\n');
+			out_printf(" %s:%llu", es_class_name((int)idx[i]),
+				   (unsigned long long)counts[idx[i]]);
+		out_printf("\n");
 		break;
 	case OUT_JSON:
 		stream_json_item("{\"start_s\": %.9g, \"end_s\": %.9g, \"exits\": %llu, \"rate_per_s\": %.6g, \"classes\": {",
 				 (double)start / 1e9, (double)end / 1e9,
 				 (unsigned long long)total, (double)total / secs);
 		for (i = 0; i < ES_NCLASS && counts[idx[i]]; i++)
-			printf("%s\"%s\": %llu", i ? ", " : "",
-			       es_class_name((int)idx[i]),
-			       (unsigned long long)counts[idx[i]]);
-		printf("}}");
+			out_printf("%s\"%s\": %llu", i ? ", " : "",
+				   es_class_name((int)idx[i]),
+				   (unsigned long long)counts[idx[i]]);
+		out_printf("}}");
 		break;
 	case OUT_CSV:
 		/* long format: one row per non-empty class, plus the total */
-		printf("%.9g,%.9g,ALL,%llu\n", (double)start / 1e9,
-		       (double)end / 1e9, (unsigned long long)total);
+		out_printf("%.9g,%.9g,ALL,%llu\n", (double)start / 1e9,
+			   (double)end / 1e9, (unsigned long long)total);
 		for (i = 0; i < ES_NCLASS && counts[idx[i]]; i++)
-			printf("%.9g,%.9g,%s,%llu\n", (double)start / 1e9,
-			       (double)end / 1e9, es_class_name((int)idx[i]),
-			       (unsigned long long)counts[idx[i]]);
+			out_printf("%.9g,%.9g,%s,%llu\n", (double)start / 1e9,
+				   (double)end / 1e9, es_class_name((int)idx[i]),
+				   (unsigned long long)counts[idx[i]]);
 		break;
 	}
 	free(idx);
@@ -89,16 +90,15 @@ int cmd_timeline(struct cli *cli)
 	ctx.cli = cli;
 	/* Rows stream out during the analysis, before the trace block. */
 	r = run_analysis(cli, cli->files[0]);
-	if (!r) {
-		fflush(stdout);
+	if (!r) {	/* rows of text stay; JSON and CSV are dropped */
+		out_abort();
 		return 1;
 	}
 	begin_once(&ctx);
 	stream_end();
 	if (cli->fmt == OUT_TEXT)
-		putchar('\n');
+		out_printf("\n");
 	print_trace_info(cli, r);
-	out_end();
 	es_result_free(r);
-	return 0;
+	return finish_output();
 }

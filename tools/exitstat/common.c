@@ -47,10 +47,8 @@ size_t *order_by(const uint64_t *keys, size_t n, size_t stride)
 {
 	size_t *idx = malloc((n ? n : 1) * sizeof(*idx)), i;
 
-	if (!idx) {
-		fputs("exitstat: out of memory\n", stderr);
-		exit(1);
-	}
+	if (!idx)
+		out_oom();
 	for (i = 0; i < n; i++)
 		idx[i] = i;
 	sort_base = (const uint8_t *)keys;
@@ -96,29 +94,40 @@ void print_trace_info(const struct cli *cli, const struct es_result *r)
 	char buf[512];
 
 	if (out_format() == OUT_TEXT)
-		printf("exitstat %s: %s\n", cli->cmd, r->path);
-	kv_str(t, "file", "%s", r->path);
-	kv_str(t, "kernel layout", "%s", r->patched
+		out_printf("exitstat %s: %s\n", cli->cmd, r->path);
+	kv_str(t, "file", NULL, "%s", r->path);
+	kv_str(t, "kernel_layout", "kernel layout", "%s", r->patched
 	       ? "patched (kvm_exit has vm_pid, vcpu_id, exit_count)"
 	       : "stock (kvm_exit has ret, esr_ec, vcpu_pc)");
-	kv_uint(t, "cpus", (uint64_t)r->cpus);
-	kv_float(t, "first event (s)", (double)r->first_ts / 1e9);
-	kv_float(t, "span (s)", span_seconds(r));
-	kv_uint(t, "events", r->events_total);
-	kv_uint(t, "kvm_exit records", r->exits_total);
-	kv_uint(t, "kvm_entry records", r->events_by_kind[ES_EV_ENTRY]);
-	kv_uint(t, "exits matching filter", r->exits);
+	kv_uint(t, "cpus", NULL, (uint64_t)r->cpus);
+	kv_float(t, "first_event_s", "first event (s)", (double)r->first_ts / 1e9);
+	kv_float(t, "span_s", "span (s)", span_seconds(r));
+	kv_uint(t, "events", NULL, r->events_total);
+	kv_uint(t, "kvm_exit_records", "kvm_exit records", r->exits_total);
+	kv_uint(t, "kvm_entry_records", "kvm_entry records", r->events_by_kind[ES_EV_ENTRY]);
+	kv_uint(t, "exits_matching_filter", "exits matching filter", r->exits);
 	filter_text(&cli->opts.filter, buf, sizeof(buf));
-	kv_str(t, "filter", "%s", buf);
-	kv_str(t, "vcpu identity", "%s", r->vcpu_identity);
-	kv_str(t, "guest identity", "%s", r->guest_identity);
+	kv_str(t, "filter", NULL, "%s", buf);
+	kv_str(t, "vcpu_identity", "vcpu identity", "%s", r->vcpu_identity);
+	kv_str(t, "guest_identity", "guest identity", "%s", r->guest_identity);
 	if (out_format() != OUT_TEXT) {	/* the same two facts, for programs */
-		kv_str(t, "vcpu_source", "%s", r->patched ? "vcpu_id" : "tid");
-		kv_str(t, "guest_source", "%s", es_guest_source_name(r->guest_source));
+		kv_str(t, "vcpu_source", NULL, "%s", r->patched ? "vcpu_id" : "tid");
+		kv_str(t, "guest_source", NULL, "%s", es_guest_source_name(r->guest_source));
 	}
 	if (r->malformed)
-		kv_uint(t, "malformed records", r->malformed);
-	kv_uint(t, "lost-event markers", r->loss_markers);
-	kv_str(t, "reader", "%s", r->reader ? r->reader : "?");
+		kv_uint(t, "malformed_records", "malformed records", r->malformed);
+	kv_uint(t, "lost_event_markers", "lost-event markers", r->loss_markers);
+	kv_str(t, "reader", NULL, "%s", r->reader ? r->reader : "?");
 	table_print(t);
+}
+
+int finish_output(void)
+{
+	int err = out_end();
+
+	if (err) {
+		fprintf(stderr, "exitstat: standard output: write: %s\n", strerror(-err));
+		return 1;
+	}
+	return 0;
 }

@@ -24,8 +24,10 @@ struct command {
 
 static const char common_help[] =
 "Common options:\n"
-"  --json              JSON output (one object; times in ns)\n"
-"  --csv               CSV output (one block per table, headed by '# NAME')\n"
+"  --json              JSON output: one object, its keys with their units in\n"
+"                      exitstat(1), JSON OUTPUT\n"
+"  --csv               CSV output: one block per table, headed by '# NAME',\n"
+"                      with the JSON keys\n"
 "  --pid PID           only exits of this guest: the VMM process (vm_pid on\n"
 "                      patched traces, tgid with --tgid-map; on stock traces\n"
 "                      without process information: the vcpu thread id)\n"
@@ -53,11 +55,13 @@ static const struct command commands[] = {
 	  "Exits per time interval (default 100 ms) and class: a stable rate or\n"
 	  "bursts? Rows are streamed; empty intervals are printed too.\n"
 	  "  --interval MS       interval length in milliseconds (may be fractional)\n" },
-	{ "hvc", cmd_hvc, 1, "hvc [OPTIONS] TRACE",
+	{ "hvc", cmd_hvc, 1, "hvc [OPTIONS] [--calls] TRACE",
 	  "HVC/SMC calls by SMCCC function ID (x0/w0 or r0 from kvm_hvc_arm64):\n"
 	  "PSCI functions, SMCCC architecture calls and KVM vendor-hypervisor\n"
 	  "calls by name, unknown IDs raw with their SMCCC owner; per conduit\n"
-	  "(HVC64, HVC32, SMC64, SMC32).\n" },
+	  "(HVC64, HVC32, SMC64, SMC32).\n"
+	  "  --calls             also every call in trace order: time, guest, vcpu,\n"
+	  "                      function and the exit's counter (patched traces)\n" },
 	{ "sysreg", cmd_sysreg, 1, "sysreg [OPTIONS] TRACE",
 	  "Trapped system register, CP15, CP14 and CP10 accesses by register name\n"
 	  "and direction, from kvm_sys_access (decoded from Op0/Op1/CRn/CRm/Op2\n"
@@ -138,7 +142,7 @@ static int parse_classes(const char *list, struct es_filter *f)
 
 enum {
 	OPT_JSON = 256, OPT_CSV, OPT_PID, OPT_VCPU, OPT_CLASS, OPT_FROM, OPT_TO,
-	OPT_INTERVAL, OPT_TGID, OPT_READER,
+	OPT_INTERVAL, OPT_TGID, OPT_READER, OPT_CALLS,
 };
 
 static int parse_args(const struct command *c, int argc, char **argv,
@@ -155,6 +159,7 @@ static int parse_args(const struct command *c, int argc, char **argv,
 		{ "interval", required_argument, NULL, OPT_INTERVAL },
 		{ "tgid-map", required_argument, NULL, OPT_TGID },
 		{ "reader", required_argument, NULL, OPT_READER },
+		{ "calls", no_argument, NULL, OPT_CALLS },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -209,6 +214,11 @@ static int parse_args(const struct command *c, int argc, char **argv,
 			if (parse_number(optarg, &v) || v < 0.001 || v > 1e9)
 				return usage_error(c->name, "not an interval in ms (0.001 or more): '%s'", optarg);
 			cli->opts.interval_ns = (uint64_t)(v * 1e6);
+			break;
+		case OPT_CALLS:
+			if (c->fn != cmd_hvc)
+				return usage_error(c->name, "%s: only for 'hvc'", "--calls");
+			cli->calls = true;
 			break;
 		case OPT_TGID:
 			cli->opts.tgid_map = optarg;

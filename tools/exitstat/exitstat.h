@@ -262,6 +262,18 @@ enum es_reader {
 typedef void (*es_interval_fn)(void *ctx, uint64_t start_ns, uint64_t end_ns,
 			       const uint64_t counts[ES_NCLASS]);
 
+/* One HVC/SMC call (a kvm_hvc_arm64 record inside an exit that passed the filter). */
+struct es_call {
+	uint64_t time_ns;	/* the exit's kvm_exit, after the first event */
+	int64_t guest;		/* as es_vcpu.guest */
+	int64_t vcpu;		/* as es_vcpu.vcpu */
+	uint32_t fid;		/* SMCCC function ID (w0) */
+	uint8_t cls;		/* exit class: HVC64, HVC32, ... */
+	uint64_t exit_count;	/* the exit's kvm_exit counter (patched traces), else 0 */
+};
+/* Returns 0, or -errno to stop the analysis with that error. */
+typedef int (*es_call_fn)(void *ctx, const struct es_call *call);
+
 struct es_options {
 	struct es_filter filter;
 	enum es_reader reader;
@@ -269,6 +281,8 @@ struct es_options {
 	es_interval_fn on_interval;
 	void *interval_ctx;
 	const char *tgid_map;		/* file "tid tgid" lines, or NULL */
+	es_call_fn on_call;		/* every HVC/SMC call in order, or NULL */
+	void *call_ctx;
 };
 
 struct es_timing {

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,19 +10,79 @@
 static enum out_format fmt;
 static int sections;		/* JSON members or CSV blocks written */
 static int stream_items;
+static FILE *out;		/* stdout, or the memory stream of JSON and CSV */
+static char *mem;
+static size_t mem_len;
 
-void out_start(enum out_format f)
+void out_oom(void)
+{
+	out_abort();
+	fputs("exitstat: out of memory\n", stderr);
+	exit(1);
+}
+
+void out_start(enum out_format f, const char *command)
 {
 	fmt = f;
 	sections = 0;
-	if (fmt == OUT_JSON)
-		fputs("{", stdout);
+	out = stdout;
+	if (fmt == OUT_TEXT)
+		return;
+	out = open_memstream(&mem, &mem_len);
+	if (!out) {
+		out = stdout;
+		out_oom();
+	}
+	if (fmt == OUT_JSON) {
+		fprintf(out, "{\n  \"schema_version\": %d,\n  \"command\": ",
+			OUT_SCHEMA_VERSION);
+		json_string(out, command);
+		sections = 1;
+	}
 }
 
-void out_end(void)
+/* Drops the memory stream, if any; output goes to stdout again. */
+static void close_mem(void)
 {
+	if (out && out != stdout)
+		fclose(out);
+	free(mem);
+	mem = NULL;
+	mem_len = 0;
+	out = stdout;
+}
+
+static int flush_stdout(void)
+{
+	errno = 0;
+	if (fflush(stdout) || ferror(stdout))
+		return errno ? -errno : -EIO;
+	return 0;
+}
+
+int out_end(void)
+{
+	int err = 0;
+
 	if (fmt == OUT_JSON)
-		fputs("\n}\n", stdout);
+		fputs("\n}\n", out);
+	if (out && out != stdout) {
+		if (fclose(out)) {	/* finishes mem and mem_len */
+			out = stdout;
+			out_oom();
+		}
+		out = stdout;
+		errno = 0;
+		if (mem_len && fwrite(mem, 1, mem_len, stdout) != mem_len)
+			err = errno ? -errno : -EIO;
+		close_mem();
+	}
+	return err ? err : flush_stdout();
+}
+
+void out_abort(void)
+{
+	close_mem();
 	fflush(stdout);
 }
 
@@ -30,30 +91,34 @@ enum out_format out_format(void)
 	return fmt;
 }
 
-static void oom(void)
+void out_printf(const char *f, ...)
 {
-	fputs("exitstat: out of memory\n", stderr);
-	exit(1);
+	va_list ap;
+
+	va_start(ap, f);
+	vfprintf(out ? out : stdout, f, ap);
+	va_end(ap);
 }
 
 struct table *table_new(const char *name, const char *title, int ncols,
-			const char *const *cols)
+			const struct column *cols)
 {
 	struct table *t = calloc(1, sizeof(*t));
 
 	if (!t)
-		oom();
+		out_oom();
 	t->name = name;
 	t->title = title;
 	t->ncols = ncols;
-	t->cols = (const char **)cols;
+	t->cols = cols;
 	return t;
 }
 
 struct table *kv_new(const char *name, const char *title)
 {
-	static const char *const cols[] = { "key", "value" };
-	struct table *t = table_new(name, title, 2, cols);
+	static const struct column cols[] = { { "key", NULL }, { "label", NULL },
+					      { "value", NULL } };
+	struct table *t = table_new(name, title, 3, cols);
 
 	t->keyvalue = 1;
 	return t;
@@ -65,7 +130,7 @@ static struct cell *add(struct table *t, enum cell_kind kind)
 		t->cap = t->cap ? t->cap * 2 : 64;
 		t->cells = realloc(t->cells, t->cap * sizeof(*t->cells));
 		if (!t->cells)
-			oom();
+			out_oom();
 	}
 	memset(&t->cells[t->ncells], 0, sizeof(struct cell));
 	t->cells[t->ncells].kind = kind;
@@ -77,7 +142,7 @@ static void vcell_str(struct table *t, const char *f, va_list ap)
 	struct cell *c = add(t, CELL_STR);
 
 	if (vasprintf(&c->s, f, ap) < 0)
-		oom();
+		out_oom();
 }
 
 void cell_str(struct table *t, const char *f, ...)
@@ -96,32 +161,45 @@ void cell_float(struct table *t, double v) { add(t, CELL_FLOAT)->f = v; }
 void cell_pct(struct table *t, double v) { add(t, CELL_PCT)->f = v; }
 void cell_null(struct table *t) { add(t, CELL_NULL); }
 
-void kv_str(struct table *t, const char *key, const char *f, ...)
+static void kv_key(struct table *t, const char *key, const char *label)
+{
+	cell_str(t, "%s", key);
+	cell_str(t, "%s", label ? label : key);
+}
+
+void kv_str(struct table *t, const char *key, const char *label, const char *f, ...)
 {
 	va_list ap;
 
-	cell_str(t, "%s", key);
+	kv_key(t, key, label);
 	va_start(ap, f);
 	vcell_str(t, f, ap);
 	va_end(ap);
 }
 
-void kv_uint(struct table *t, const char *key, uint64_t v)
+void kv_uint(struct table *t, const char *key, const char *label, uint64_t v)
 {
-	cell_str(t, "%s", key);
+	kv_key(t, key, label);
 	cell_uint(t, v);
 }
 
-void kv_int(struct table *t, const char *key, int64_t v)
+void kv_int(struct table *t, const char *key, const char *label, int64_t v)
 {
-	cell_str(t, "%s", key);
+	kv_key(t, key, label);
 	cell_int(t, v);
 }
 
-void kv_float(struct table *t, const char *key, double v)
+void kv_float(struct table *t, const char *key, const char *label, double v)
 {
-	cell_str(t, "%s", key);
+	kv_key(t, key, label);
 	cell_float(t, v);
+}
+
+void kv_unknown(struct table *t, const char *key, const char *label, const char *text)
+{
+	kv_key(t, key, label);
+	if (!(add(t, CELL_NULL)->s = strdup(text)))
+		out_oom();
 }
 
 void format_ns(char *buf, size_t len, uint64_t ns)
@@ -140,7 +218,7 @@ void format_ns(char *buf, size_t len, uint64_t ns)
 static void text_of(const struct cell *c, char *buf, size_t len)
 {
 	switch (c->kind) {
-	case CELL_NULL:	snprintf(buf, len, "-"); break;
+	case CELL_NULL:	snprintf(buf, len, "%s", c->s ? c->s : "-"); break;
 	case CELL_STR:	snprintf(buf, len, "%s", c->s); break;
 	case CELL_INT:	snprintf(buf, len, "%lld", (long long)c->i); break;
 	case CELL_UINT:	snprintf(buf, len, "%llu", (unsigned long long)c->u); break;
@@ -185,60 +263,72 @@ static void json_cell(const struct cell *c)
 	char buf[64];
 
 	if (c->kind == CELL_STR) {
-		json_string(stdout, c->s);
+		json_string(out, c->s);
 		return;
 	}
 	raw_of(c, buf, sizeof(buf));
-	fputs(buf, stdout);
+	fputs(buf, out);
 }
 
 static void csv_field(const char *s)
 {
 	if (strpbrk(s, ",\"\n")) {
-		fputc('"', stdout);
+		fputc('"', out);
 		for (; *s; s++) {
 			if (*s == '"')
-				fputc('"', stdout);
-			fputc(*s, stdout);
+				fputc('"', out);
+			fputc(*s, out);
 		}
-		fputc('"', stdout);
+		fputc('"', out);
 	} else {
-		fputs(s, stdout);
+		fputs(s, out);
+	}
+}
+
+static const char *col_label(const struct table *t, int c)
+{
+	return t->cols[c].label ? t->cols[c].label : t->cols[c].key;
+}
+
+/* A kv table as "  label  value" lines. */
+static void print_text_kv(struct table *t)
+{
+	size_t rows = t->ncells / 3, r;
+	char buf[512];
+	int kw = 0;
+
+	for (r = 0; r < rows; r++) {
+		int l = (int)strlen(t->cells[r * 3 + 1].s);
+
+		kw = l > kw ? l : kw;
+	}
+	for (r = 0; r < rows; r++) {
+		text_of(&t->cells[r * 3 + 2], buf, sizeof(buf));
+		fprintf(out, "  %-*s  %s\n", kw + 1, t->cells[r * 3 + 1].s, buf);
 	}
 }
 
 static void print_text(struct table *t)
 {
 	size_t rows = t->ncells / (size_t)t->ncols, r;
-	int *width = calloc((size_t)t->ncols, sizeof(int)), c;
+	int *width, c;
 	char buf[512];
 
-	if (!width)
-		oom();
 	if (t->title)
-		printf("\n%s\n", t->title);
+		fprintf(out, "\n%s\n", t->title);
 	if (t->keyvalue) {
-		int kw = 0;
-
-		for (r = 0; r < rows; r++) {
-			int l = (int)strlen(t->cells[r * 2].s);
-
-			kw = l > kw ? l : kw;
-		}
-		for (r = 0; r < rows; r++) {
-			text_of(&t->cells[r * 2 + 1], buf, sizeof(buf));
-			printf("  %-*s  %s\n", kw + 1, t->cells[r * 2].s, buf);
-		}
-		free(width);
+		print_text_kv(t);
 		return;
 	}
 	if (!rows) {
-		printf("  (none)\n");
-		free(width);
+		fprintf(out, "  (none)\n");
 		return;
 	}
+	width = calloc((size_t)t->ncols, sizeof(int));
+	if (!width)
+		out_oom();
 	for (c = 0; c < t->ncols; c++)
-		width[c] = (int)strlen(t->cols[c]);
+		width[c] = (int)strlen(col_label(t, c));
 	for (r = 0; r < rows; r++)
 		for (c = 0; c < t->ncols; c++) {
 			int l;
@@ -247,23 +337,23 @@ static void print_text(struct table *t)
 			l = (int)strlen(buf);
 			width[c] = l > width[c] ? l : width[c];
 		}
-	printf(" ");
+	fprintf(out, " ");
 	for (c = 0; c < t->ncols; c++) {
 		const struct cell *first = &t->cells[c];
 		int left = first->kind == CELL_STR;
 
-		printf(" %*s%s", left ? -width[c] : width[c], t->cols[c],
-		       c == t->ncols - 1 ? "\n" : " ");
+		fprintf(out, " %*s%s", left ? -width[c] : width[c], col_label(t, c),
+			c == t->ncols - 1 ? "\n" : " ");
 	}
 	for (r = 0; r < rows; r++) {
-		printf(" ");
+		fprintf(out, " ");
 		for (c = 0; c < t->ncols; c++) {
 			const struct cell *cell = &t->cells[r * (size_t)t->ncols + (size_t)c];
 			int left = cell->kind == CELL_STR;
 
 			text_of(cell, buf, sizeof(buf));
-			printf(" %*s%s", left ? -width[c] : width[c], buf,
-			       c == t->ncols - 1 ? "\n" : " ");
+			fprintf(out, " %*s%s", left ? -width[c] : width[c], buf,
+				c == t->ncols - 1 ? "\n" : " ");
 		}
 	}
 	free(width);
@@ -274,56 +364,66 @@ static void print_json(struct table *t)
 	size_t rows = t->ncells / (size_t)t->ncols, r;
 	int c;
 
-	printf("%s\n  ", sections++ ? "," : "");
-	json_string(stdout, t->name);
+	fprintf(out, "%s\n  ", sections++ ? "," : "");
+	json_string(out, t->name);
 	if (t->keyvalue) {
-		fputs(": {", stdout);
+		fputs(": {", out);
 		for (r = 0; r < rows; r++) {
-			printf("%s\n    ", r ? "," : "");
-			json_string(stdout, t->cells[r * 2].s);
-			fputs(": ", stdout);
-			json_cell(&t->cells[r * 2 + 1]);
+			fprintf(out, "%s\n    ", r ? "," : "");
+			json_string(out, t->cells[r * 3].s);
+			fputs(": ", out);
+			json_cell(&t->cells[r * 3 + 2]);
 		}
-		fputs("\n  }", stdout);
+		fputs("\n  }", out);
 		return;
 	}
-	fputs(": [", stdout);
+	fputs(": [", out);
 	for (r = 0; r < rows; r++) {
-		printf("%s\n    {", r ? "," : "");
+		fprintf(out, "%s\n    {", r ? "," : "");
 		for (c = 0; c < t->ncols; c++) {
-			printf("%s", c ? ", " : "");
-			json_string(stdout, t->cols[c]);
-			fputs(": ", stdout);
+			fprintf(out, "%s", c ? ", " : "");
+			json_string(out, t->cols[c].key);
+			fputs(": ", out);
 			json_cell(&t->cells[r * (size_t)t->ncols + (size_t)c]);
 		}
-		fputs("}", stdout);
+		fputs("}", out);
 	}
-	fputs(rows ? "\n  ]" : "]", stdout);
+	fputs(rows ? "\n  ]" : "]", out);
+}
+
+/* One CSV row of the cells from FIRST, skipping column SKIP (-1: none). */
+static void csv_row(const struct table *t, size_t first, int skip)
+{
+	char buf[512];
+	int c, n = 0;
+
+	for (c = 0; c < t->ncols; c++) {
+		if (c == skip)
+			continue;
+		raw_of(&t->cells[first + (size_t)c], buf, sizeof(buf));
+		fprintf(out, "%s", n++ ? "," : "");
+		csv_field(buf);
+	}
+	fputc('\n', out);
 }
 
 static void print_csv(struct table *t)
 {
 	size_t rows = t->ncells / (size_t)t->ncols, r;
-	char buf[512];
-	int c;
+	int c, n = 0;
 
-	/* Several tables per run: each is a block headed by "# name". */
-	printf("%s# %s\n", sections++ ? "\n" : "", t->name);
+	/* Several tables per run: each is a block headed by "# name"; a kv
+	 * table is a "key,value" block (the text label is not written). */
+	fprintf(out, "%s# %s\n", sections++ ? "\n" : "", t->name);
 	for (c = 0; c < t->ncols; c++) {
-		printf("%s", c ? "," : "");
-		csv_field(t->cols[c]);
+		if (t->keyvalue && c == 1)
+			continue;
+		fprintf(out, "%s", n++ ? "," : "");
+		csv_field(t->cols[c].key);
 	}
-	putchar('\n');
-	for (r = 0; r < rows; r++) {
-		for (c = 0; c < t->ncols; c++) {
-			const struct cell *cell = &t->cells[r * (size_t)t->ncols + (size_t)c];
-
-			printf("%s", c ? "," : "");
-			raw_of(cell, buf, sizeof(buf));
-			csv_field(buf);
-		}
-		putchar('\n');
-	}
+	fputc('\n', out);
+	for (r = 0; r < rows; r++)
+		csv_row(t, r * (size_t)t->ncols, t->keyvalue ? 1 : -1);
 }
 
 void table_print(struct table *t)
@@ -348,7 +448,7 @@ void out_note(const char *f, ...)
 	if (fmt != OUT_TEXT)
 		return;
 	va_start(ap, f);
-	vprintf(f, ap);
+	vfprintf(out, f, ap);
 	va_end(ap);
 }
 
@@ -356,11 +456,11 @@ void stream_begin(const char *name, const char *csv_header)
 {
 	stream_items = 0;
 	if (fmt == OUT_JSON) {
-		printf("%s\n  ", sections++ ? "," : "");
-		json_string(stdout, name);
-		fputs(": [", stdout);
+		fprintf(out, "%s\n  ", sections++ ? "," : "");
+		json_string(out, name);
+		fputs(": [", out);
 	} else if (fmt == OUT_CSV) {
-		printf("%s# %s\n%s\n", sections++ ? "\n" : "", name, csv_header);
+		fprintf(out, "%s# %s\n%s\n", sections++ ? "\n" : "", name, csv_header);
 	}
 }
 
@@ -368,14 +468,14 @@ void stream_json_item(const char *f, ...)
 {
 	va_list ap;
 
-	printf("%s\n    ", stream_items++ ? "," : "");
+	fprintf(out, "%s\n    ", stream_items++ ? "," : "");
 	va_start(ap, f);
-	vprintf(f, ap);
+	vfprintf(out, f, ap);
 	va_end(ap);
 }
 
 void stream_end(void)
 {
 	if (fmt == OUT_JSON)
-		fputs(stream_items ? "\n  ]" : "]", stdout);
+		fputs(stream_items ? "\n  ]" : "]", out);
 }

@@ -465,6 +465,18 @@ static void on_hvc(struct es_engine *e, struct thread *th,
 	e->r->hvcs[idx].count++;
 	if (ev->u.hvc.imm)
 		e->r->hvcs[idx].imm_nonzero++;
+	if (e->opts.on_call) {
+		const struct es_vcpu *v = &e->r->vcpus[th->vcpu_idx];
+		struct es_call call = {
+			.time_ns = th->exit_ts - e->t0, .guest = v->guest,
+			.vcpu = v->vcpu, .fid = fid, .cls = th->exit_class,
+			.exit_count = e->l->patched ? v->last_count : 0,
+		};
+		int ret = e->opts.on_call(e->opts.call_ctx, &call);
+
+		if (ret)
+			e->error = ret;
+	}
 }
 
 static void on_sys_access(struct es_engine *e, struct thread *th,
