@@ -25,7 +25,8 @@ Options:
   --guest-smp N       vcpus per guest (default 1)
   --guest-mem MB      memory per guest (default 256)
   --guest-kernel FILE boot the guests with this kernel image (zImage for arm, Image for
-                      arm64) instead of the one built from kernel-patches/@DEFAULT_KERNEL@
+                      arm64) instead of the one built from kernel-patches/@DEFAULT_KERNEL@;
+                      'debian': Debian's own (linux-image-armmp-lpae or -arm64, downloaded)
   --guest-cmd CMD     command each guest runs after boot (default: a small workload);
                       its output is in guestN/console.log
   --cpu MODEL         host CPU: cortex-a57 (nVHE, default) or max (VHE)
@@ -86,8 +87,13 @@ while [ $# -gt 0 ]; do
 	--guest-cmd) [ -n "$val" ] || usage_error "--guest-cmd is empty"; guest_cmd=$val ;;
 	--host-cmd) [ -n "$val" ] || usage_error "--host-cmd is empty"; host_cmd=$val ;;
 	--guest-kernel)
-		if [ ! -f "$val" ] || [ ! -r "$val" ]; then usage_error "--guest-kernel: cannot read '$val'"; fi
-		guest_kernel=$(cd "$(dirname "$val")" && pwd)/$(basename "$val") ;;
+		if [ "$val" = debian ]; then
+			guest_kernel=debian
+		elif [ ! -f "$val" ] || [ ! -r "$val" ]; then
+			usage_error "--guest-kernel: cannot read '$val' (a kernel image file, or 'debian')"
+		else
+			guest_kernel=$(cd "$(dirname "$val")" && pwd)/$(basename "$val")
+		fi ;;
 	--outer-qemu)
 		if [ ! -f "$val" ] || [ ! -x "$val" ]; then usage_error "--outer-qemu: '$val' is not an executable file"; fi
 		outer_qemu=$(cd "$(dirname "$val")" && pwd)/$(basename "$val") ;;
@@ -168,6 +174,9 @@ phase_end host-kernel
 if [ -z "$guest_kernel" ]; then
 	phase_begin "guest kernel ($guest_kernel_target)"
 	guest_kernel=$("$ROOT/images/build-kernel.sh" "$guest_kernel_target")
+elif [ "$guest_kernel" = debian ]; then
+	phase_begin "guest kernel: Debian's own for $guest_arch (images/fetch-debian-kernel.sh)"
+	guest_kernel=$("$ROOT/images/fetch-debian-kernel.sh" "$guest_arch")
 else
 	phase_begin "guest kernel: $guest_kernel (given)"
 fi
