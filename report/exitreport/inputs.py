@@ -11,9 +11,10 @@ import re
 
 from .common import ReportError
 
-# Guest kernels exitlab builds live under build/kernels/guest-ARCH/KEY/; anything else
-# given with --guest-kernel is the user's (e.g. Debian's armmp-lpae).
+# Guest kernels exitlab builds live under build/kernels/guest-ARCH/KEY/, Debian's own
+# (--guest-kernel debian) under build/kernels/debian-ARCH/PKG_VERSION/; each with its config.
 OWN_KERNEL = re.compile(r"/kernels/guest-(armhf|arm64)/[0-9a-f]+/(zImage|Image)$")
+DEBIAN_KERNEL = re.compile(r"/kernels/debian-(arm|arm64)/(linux-image-[^_/]+)_([^/]+)/vmlinuz$")
 
 
 def sha256(path):
@@ -55,9 +56,29 @@ class Run:
 
     @property
     def guest_kernel(self):
-        """'exitlab minimal' or the basename of the user's kernel."""
+        """'exitlab minimal', 'Debian PKG VERSION' or the basename of the user's kernel."""
         k = self.settings.get("guest_kernel") or ""
-        return "exitlab minimal" if OWN_KERNEL.search(k) else os.path.basename(k) or "?"
+        if OWN_KERNEL.search(k):
+            return "exitlab minimal"
+        m = DEBIAN_KERNEL.search(k)
+        if m:
+            return f"Debian {m.group(2)} {m.group(3).replace('%3a', ':')}"
+        return os.path.basename(k) or "?"
+
+    def guest_kernel_config(self, symbol):
+        """SYMBOL's value in the guest kernel's config (kept beside the image), '' if unset,
+        None if the config is not there."""
+        k = self.settings.get("guest_kernel") or ""
+        text = read_text(os.path.join(os.path.dirname(k), "config")) if k else ""
+        if not text:
+            return None
+        m = re.search(rf"^CONFIG_{symbol}=(.*)$", text, re.M)
+        return m.group(1) if m else ""
+
+    def uptime_at_end(self, name):
+        """The guest's uptime when its workload finished (its console), in seconds."""
+        m = re.search(r"workload finished: exit status \d+, uptime ([0-9.]+) s", self.console(name))
+        return float(m.group(1)) if m else None
 
     @property
     def traced(self):

@@ -53,13 +53,20 @@ def marker_times(run, guest_name, pid):
     return out
 
 
-def phases(span_s, marks):
-    """[(label, start_s, end_s)]: kernel init, user space set-up, workload, shutdown."""
+def phases(start_s, end_s, marks):
+    """[(label, start_s, end_s)] between START_S and END_S (the guest's first and last exit):
+    kernel boot, init to workload, workload, shutdown; or one phase without markers."""
     t = [m[0] for m in marks]
     if len(t) != 3:
-        return [("whole trace", 0.0, span_s)]
-    return [("kernel boot to init", 0.0, t[0]), ("init to workload", t[0], t[1]),
-            ("workload", t[1], t[2]), ("shutdown", t[2], span_s)]
+        return [("whole run", start_s, end_s)]
+    return [("kernel boot to init", start_s, t[0]), ("init to workload", t[0], t[1]),
+            ("workload", t[1], t[2]), ("shutdown", t[2], end_s)]
+
+
+def busy_span(intervals):
+    """(start of the first interval with exits, end of the last one)."""
+    busy = [iv for iv in intervals if iv["exits"]]
+    return (busy[0]["start_s"], busy[-1]["end_s"]) if busy else (0.0, 0.0)
 
 
 def rate_stats(intervals, start, end, interval_s):

@@ -4,8 +4,8 @@ what the hypercalls are, which registers and devices."""
 
 from . import figures
 from .common import command_line, exitstat
-from .runs import (burst_word, classes, guest_pids, marker_times, markers, phases, rate_stats,
-                   total)
+from .runs import (burst_word, busy_span, classes, guest_pids, marker_times, markers, phases,
+                   rate_stats, total)
 
 TIMELINE_MS = 10
 
@@ -31,11 +31,12 @@ def section_boot(doc, ctx):
         marks = dict(markers(r, "guest0"))
         label = f"{r.guest_arch} {r.guest_kernel}"
         top = ", ".join(f"{c['class']} {c['share_pct']:.1f}%" for c in classes(r)[:4])
-        rows.append([label, marks.get("booted", ""), t["exits"], f"{r.run_seconds('guest0')}", top])
+        rows.append([label, marks.get("booted", ""), t["exits"], r.uptime_at_end("guest0"), top])
         groups.append(label)
         per_class[label] = {c["class"]: c["exits"] for c in classes(r)}
         ctx.command(command_line("summary", r.trace))
-    doc.table(["guest (kernel)", "exits to init", "exits to power-off", "guest seconds", "top classes (share)"], rows)
+    doc.table(["guest (kernel)", "exits to init", "exits to power-off", "guest uptime at the end [s]",
+               "top classes (share)"], rows)
     series = [c for c in ctx.ranked if any(c in v for v in per_class.values())]
     ctx.figure(figures.grouped_bars(ctx.fig_dir, "boot-classes",
                                     "Exits of one guest boot, by exit class", "exits [count, log scale]",
@@ -56,31 +57,33 @@ def section_rate(doc, ctx):
     rows, answers = [], []
     for i, r in enumerate(runs):
         tl = exitstat("timeline", r.trace, "--interval", str(TIMELINE_MS))
-        span = tl["trace"]["span_s"]
         pids = guest_pids(r)
         marks = marker_times(r, "guest0", pids["guest0"]) if len(pids) == 1 else []
         label = r.describe()
-        for name, a, b in phases(span, marks):
+        for name, a, b in phases(*busy_span(tl["intervals"]), marks):
             st = rate_stats(tl["intervals"], a, b, TIMELINE_MS / 1000)
             if st:
-                rows.append([label if not rows or rows[-1][0] != label else "", name, f"{b - a:.2f}",
+                first = not any(row[0] == label for row in rows)
+                rows.append([label if first else " ", name, f"{b - a:.2f}",
                              round(st["exits"]), round(st["mean_per_s"]), round(st["peak_per_s"]),
                              f"{st['cv']:.2f}", burst_word(st["cv"])])
-                if name == "workload":
-                    answers.append(f"{r.guest_arch}: the workload runs at {st['mean_per_s']:,.0f} exits/s, "
-                                   f"CV {st['cv']:.2f} ({burst_word(st['cv'])})")
+                answers.append((r.guest_arch, name, st))
         ranked = [c["class"] for c in classes(r)]
         shown = ranked[:6] + (["other"] if len(ranked) > 6 else [])
         name = f"timeline-{i + 1}"
-        ctx.figure(figures.timeline(ctx.fig_dir, name, f"Exits per second by class: {r.guest_arch} guest",
+        ctx.figure(figures.timeline(ctx.fig_dir, name, f"Exits per second by class: {r.name}",
                                     tl["intervals"], shown, ctx.ranked, TIMELINE_MS / 1000,
                                     [(t, lab) for t, lab, _ in marks]),
                    name, f"Exit rate over time by class, {TIMELINE_MS} ms intervals: {label}.")
         ctx.command(command_line("timeline", r.trace, "--interval", str(TIMELINE_MS)))
     doc.table(["run", "phase", "length [s]", "exits", "mean [exits/s]", "peak [exits/s]", "CV", "rate"], rows)
     if answers:
-        doc.p("**Answer.** Neither throughout: the boot comes in bursts and the steady workload "
-              "does not — " + "; ".join(answers) + ".")
+        by_phase = {}
+        for arch, name, st in answers:
+            by_phase.setdefault(name, []).append(f"{arch} {st['mean_per_s']:,.0f} exits/s, CV {st['cv']:.2f} "
+                                                 f"({burst_word(st['cv'])}, peak {st['peak_per_s'] / st['mean_per_s']:.1f}× the mean)")
+        doc.p("**Answer.** It depends on the phase: " + "; ".join(
+            f"{name}: " + ", ".join(v) for name, v in by_phase.items()) + ".")
 
 
 def section_classes(doc, ctx):
@@ -135,7 +138,7 @@ def calls_by_phase(r):
     pids = guest_pids(r)
     marks = marker_times(r, "guest0", pids["guest0"]) if len(pids) == 1 else []
     doc = exitstat("hvc", r.trace, "--calls")
-    ph = phases(doc["trace"]["span_s"], marks)
+    ph = phases(0.0, doc["trace"]["span_s"], marks)
     out = {}
     for c in doc["call_list"]:
         k = next((i for i, (_, a, b) in enumerate(ph) if a <= c["time_s"] < b), len(ph) - 1)
@@ -163,21 +166,25 @@ def section_hvc(doc, ctx):
                    + per.get(c["function_id"], [])[:len(names)] for c in h["calls"]])
         ctx.command(command_line("hvc", r.trace, "--calls"))
         t = next((c for c in h["calls"] if c["name"] == "TRNG_RND64"), None)
-        if t and r.settings:
-            early = per[t["function_id"]][0]
-            trng.append(f"{r.guest_arch} ({r.guest_kernel} kernel): {t['calls']:,} TRNG_RND64 calls, "
-                        f"{t['share_pct']:.1f}% of its HVCs, {early:,} of them in the phase '{names[0]}'")
-    if trng:
-        doc.p("**The unexpected result: the guest's entropy pool calls the hypervisor.** " + "; ".join(trng) + ". "
+        if r.settings and r.guest_arch == "arm64":
+            n = t["calls"] if t else 0
+            trust = r.guest_kernel_config("RANDOM_TRUST_CPU")
+            trng.append([r.name, r.guest_kernel, "?" if trust is None else (trust or "not set"), n,
+                         f"{t['share_pct']:.1f}%" if t else "0%",
+                         per[t["function_id"]][0] if t and len(names) > 1 else ""])
+    if any(row[3] for row in trng):
+        doc.p("**The unexpected result: the arm64 guest's entropy pool calls the hypervisor.**")
+        doc.table(["run", "guest kernel", "CONFIG_RANDOM_TRUST_CPU", "TRNG_RND64 calls", "share of its HVCs",
+                   "before init"], trng)
+        doc.p(
               "Linux 6.1's `extract_entropy()` (drivers/char/random.c) fills a block of four longs from "
               "`arch_get_random_seed_longs()`, which on arm64 with an SMCCC TRNG (KVM provides one) "
               "is an HVC returning at most three: two HVCs per extraction. While the pool is not yet "
               "initialized (`crng_init == CRNG_EMPTY`) every request for random bytes extracts again, "
-              "and a kernel built without `CONFIG_RANDOM_TRUST_CPU` (exitlab's minimal guest) does "
-              "not credit the TRNG's bits, so the pool stays empty until interrupts have supplied "
-              "enough entropy. Debian's kernel sets `CONFIG_RANDOM_TRUST_CPU=y`; compare its boot in "
-              "section 1. The 32-bit guests make no such calls: `arch_get_random_seed_longs()` on "
-              "32-bit ARM has no TRNG path.")
+              "and a kernel built without `CONFIG_RANDOM_TRUST_CPU` (the column above, read from "
+              "each kernel's own config) does not credit the TRNG's bits, so the pool stays empty "
+              "until interrupts have supplied enough entropy. 32-bit guests make no such calls: "
+              "`arch_get_random_seed_longs()` on 32-bit ARM has no TRNG path.")
 
 
 def section_sysreg_mmio(doc, ctx):
