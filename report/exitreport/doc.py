@@ -48,7 +48,7 @@ def fmt(v):
         return f"{v:,}"
     if isinstance(v, float):
         if v != 0 and (abs(v) >= 1e6 or abs(v) < 1e-3):
-            return f"{v:.3g}"
+            return f"{v:.4g}"
         return f"{v:,.4g}" if abs(v) < 1000 else f"{v:,.0f}"
     return str(v)
 

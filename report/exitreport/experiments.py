@@ -74,37 +74,53 @@ def finished(d, kind):
     return os.path.exists(os.path.join(d, "results.csv"))
 
 
+def read_stamp(d):
+    try:
+        with open(os.path.join(d, STAMP), encoding="utf-8") as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def write_stamp(d, stamp, done):
+    with open(os.path.join(d, STAMP), "w", encoding="utf-8") as f:
+        json.dump(dict(stamp, finished=done), f, indent=1)
+
+
 def run_experiments(exps, runs_dir, dry_run):
-    """Runs (or reuses) each experiment; returns their output directories."""
+    """Runs (or reuses) each experiment; returns their output directories. A finished one
+    with the same command and images is reused; an unfinished study with them resumes (the
+    runner skips its finished cells); anything else starts afresh."""
     runs_dir = runs_dir or os.path.join(BUILD, "report-runs")
     fp = images_fingerprint()
     out = []
     for e in exps:
         d = os.path.join(runs_dir, e["name"])
         stamp = {"kind": e["kind"], "args": e["args"], "images": fp}
-        old = None
-        try:
-            with open(os.path.join(d, STAMP), encoding="utf-8") as f:
-                old = json.load(f)
-        except (OSError, ValueError):
-            pass
-        if old == stamp and finished(d, e["kind"]):
+        old = read_stamp(d) or {}
+        same = {k: v for k, v in old.items() if k != "finished"} == stamp
+        if same and old.get("finished") and finished(d, e["kind"]):
             note(f"{e['name']}: reusing {d}")
             out.append(d)
             continue
+        resume = same and e["kind"] == "multi-guest"
         argv = [KINDS[e["kind"]], *e["args"], "--out", d]
-        note(f"{e['name']}: {'would run' if dry_run else 'running'} {' '.join(shlex.quote(a) for a in argv)}")
+        note(f"{e['name']}: {'would ' if dry_run else ''}{'resume' if resume else 'run'} "
+             f"{' '.join(shlex.quote(a) for a in argv)}")
         if dry_run:
             continue
-        if os.path.exists(d):
+        if os.path.exists(d) and not resume:
             shutil.rmtree(d)
         os.makedirs(os.path.dirname(d), exist_ok=True)
+        if e["kind"] == "multi-guest":  # marks the study as this one, to resume (run-host.sh wants an empty --out)
+            os.makedirs(d, exist_ok=True)
+            write_stamp(d, stamp, False)
         log = d + ".log"
-        with open(log, "w", encoding="utf-8") as f:
+        with open(log, "a" if resume else "w", encoding="utf-8") as f:
             st = subprocess.run(argv, stdout=f, stderr=subprocess.STDOUT, check=False).returncode
         if st != 0:
-            raise ReportError(f"{e['name']}: {os.path.basename(argv[0])} exited with status {st}; see {log}")
-        with open(os.path.join(d, STAMP), "w", encoding="utf-8") as f:
-            json.dump(stamp, f, indent=1)
+            raise ReportError(f"{e['name']}: {os.path.basename(argv[0])} exited with status {st}; see {log} "
+                              "(running the same command again resumes a study)")
+        write_stamp(d, stamp, True)
         out.append(d)
     return out

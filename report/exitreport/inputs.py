@@ -187,5 +187,12 @@ class Inputs:
             raise ReportError(f"{path}: not a trace-cmd trace.dat file, a run directory or a study directory")
         self.runs.append(Run(os.path.dirname(path), path, None))
 
+    def load_run(self, path):
+        """A run directory outside the inputs (a study's cell), not listed among them."""
+        with open(os.path.join(path, "run.json"), encoding="utf-8") as f:
+            rj = json.load(f)
+        trace = os.path.join(path, "trace.dat")
+        return Run(path, trace if os.path.exists(trace) else None, rj)
+
     def traced_runs(self):
         return [r for r in self.runs if r.trace]

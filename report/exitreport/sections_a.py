@@ -2,6 +2,8 @@
 """Sections 1-5: what a guest boot costs in exits, how the rate behaves, which classes,
 what the hypercalls are, which registers and devices."""
 
+import os
+
 from . import figures
 from .common import command_line, exitstat
 from .runs import (burst_word, busy_span, classes, guest_pids, marker_times, markers, phases,
@@ -77,6 +79,12 @@ def section_rate(doc, ctx):
                    name, f"Exit rate over time by class, {TIMELINE_MS} ms intervals: {label}.")
         ctx.command(command_line("timeline", r.trace, "--interval", str(TIMELINE_MS)))
     doc.table(["run", "phase", "length [s]", "exits", "mean [exits/s]", "peak [exits/s]", "CV", "rate"], rows)
+    steady = study_workload_rates(ctx)
+    if steady:
+        doc.p("The same during the workload phase of each workload of the study, one guest alone "
+              "(traced cells):")
+        doc.table(["guest", "workload", "length [s]", "exits", "mean [exits/s]", "peak [exits/s]", "CV", "rate"],
+                  steady)
     if answers:
         by_phase = {}
         for arch, name, st in answers:
@@ -84,6 +92,30 @@ def section_rate(doc, ctx):
                                                  f"({burst_word(st['cv'])}, peak {st['peak_per_s'] / st['mean_per_s']:.1f}× the mean)")
         doc.p("**Answer.** It depends on the phase: " + "; ".join(
             f"{name}: " + ", ".join(v) for name, v in by_phase.items()) + ".")
+
+
+def study_workload_rates(ctx):
+    """Workload-phase rate statistics of the study's traced one-guest cells whose run
+    directories are here and whose guests printed their markers."""
+    st = ctx.study()
+    if st is None:
+        return []
+    out = []
+    for row in sorted(st.rows, key=lambda r: (r["arch"], r["workload"])):
+        if row["traced"] != 1 or row["guests"] != 1 or row["workload"] == "boot":
+            continue
+        if not os.path.exists(os.path.join(str(row["run_dir"]), "run.json")):
+            continue
+        r = ctx.inputs.load_run(row["run_dir"])
+        pids = guest_pids(r)
+        marks = marker_times(r, "guest0", pids.get("guest0", -1)) if len(pids) == 1 else []
+        tl = exitstat("timeline", r.trace, "--interval", str(TIMELINE_MS))
+        ph = [p for p in phases(*busy_span(tl["intervals"]), marks) if p[0] == "workload"]
+        st_ = rate_stats(tl["intervals"], ph[0][1], ph[0][2], TIMELINE_MS / 1000) if ph else None
+        if st_:
+            out.append([row["arch"], row["workload"], f"{ph[0][2] - ph[0][1]:.2f}", round(st_["exits"]),
+                        round(st_["mean_per_s"]), round(st_["peak_per_s"]), f"{st_['cv']:.2f}", burst_word(st_["cv"])])
+    return out
 
 
 def section_classes(doc, ctx):

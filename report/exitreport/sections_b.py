@@ -137,6 +137,14 @@ def section_agree(doc, ctx):
         ctx.command(command_line("lost", r.trace))
     doc.table(["run", "guest", "vcpu", "trace records", "lost", "last counter", "KVM exits",
                "guest's last read", "counter = KVM"], rows)
+    st = ctx.study()
+    if st is not None:
+        traced = [r for r in st.rows if r["traced"] == 1 and r["exits"] != ""]
+        agree = [r for r in traced if r["exits"] + (r["lost_events"] or 0) == r["kvm_exits"]]
+        doc.p(f"Across the `{st.study.get('study')}` study's traced cells: in {len(agree)} of {len(traced)} "
+              "guests, the exits in the trace plus the exits it lost equal KVM's own statistic exactly"
+              + ("." if len(agree) == len(traced) else
+                 "; the others: " + ", ".join(f"{r['cell_id']} guest{r['guest']}" for r in traced if r not in agree) + "."))
 
 
 def section_patch(doc, ctx):

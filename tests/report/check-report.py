@@ -95,7 +95,7 @@ def runs_of(inputs):
 
 
 def check_hvc(sec, runs):
-    rows = {(r[1], num(r[4])) for r in sec if len(r) == 6}
+    rows = {(r[1], num(r[4])) for r in sec if len(r) >= 6 and r[1].startswith("0x")}
     for _, trace in runs:
         if not trace:
             continue
@@ -160,6 +160,14 @@ def check_study(secs, d):
             check(f"section 8: {arch} {wl} traced={traced} median {key} {m:.6g}", close(num(r[col]), m), r[col])
 
 
+def check_study_agree(md, d):
+    rows = [r for r in study_rows(d) if r["traced"] == "1" and r["exits"] != ""]
+    agree = [r for r in rows if int(r["exits"]) + int(r["lost_events"] or 0) == int(r["kvm_exits"])]
+    m = re.search(r"in (\d+) of (\d+) guests, the exits in the trace plus the exits it lost", md)
+    check(f"section 9: study agreement {len(agree)} of {len(rows)}",
+          m is not None and (int(m.group(1)), int(m.group(2))) == (len(agree), len(rows)), m and m.group(0))
+
+
 def main(argv):
     if len(argv) < 2:
         print(__doc__, file=sys.stderr)
@@ -177,6 +185,7 @@ def main(argv):
     for p in inputs:
         if os.path.isdir(p) and os.path.exists(os.path.join(p, "study.json")):
             check_study(secs, p)
+            check_study_agree(md, p)
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 
