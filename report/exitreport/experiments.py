@@ -12,7 +12,10 @@ from .common import BUILD, ROOT, ReportError, UsageError, note
 
 EXPERIMENTS_CFG = os.path.join(ROOT, "report", "experiments.cfg")
 KINDS = {"run-host": os.path.join(ROOT, "run-host.sh"),
-         "multi-guest": os.path.join(ROOT, "benchmarks", "multi-guest")}
+         "multi-guest": os.path.join(ROOT, "benchmarks", "multi-guest"),
+         "exit-cost": os.path.join(ROOT, "benchmarks", "exit-cost.sh")}
+# What a finished experiment of each kind leaves in its directory.
+RESULT = {"run-host": "run.json", "multi-guest": "results.csv", "exit-cost": "exit-cost.json"}
 STAMP = "report-experiment.json"
 
 
@@ -46,10 +49,10 @@ def load_experiments(path, only=None):
                 if "--out" in cur["args"]:
                     raise UsageError(f"{where}: --out is the report's to choose")
             else:
-                raise UsageError(f"{where}: unknown key '{key}' (about, run-host, multi-guest)")
+                raise UsageError(f"{where}: unknown key '{key}' (about, {', '.join(KINDS)})")
     for e in exps:
         if not e["kind"]:
-            raise UsageError(f"{e['line']}: [{e['name']}] names no run-host or multi-guest command")
+            raise UsageError(f"{e['line']}: [{e['name']}] names no command ({', '.join(KINDS)})")
     if only:
         names = only.split(",")
         unknown = [n for n in names if n not in {e["name"] for e in exps}]
@@ -69,9 +72,7 @@ def images_fingerprint():
 
 
 def finished(d, kind):
-    if kind == "run-host":
-        return os.path.exists(os.path.join(d, "run.json"))
-    return os.path.exists(os.path.join(d, "results.csv"))
+    return os.path.exists(os.path.join(d, RESULT[kind]))
 
 
 def read_stamp(d):

@@ -165,22 +165,20 @@ class Inputs:
             if os.path.exists(os.path.join(path, "study.json")):
                 self.studies.append(Study(path))
                 return
+            if os.path.exists(os.path.join(path, "exit-cost.json")):
+                with open(os.path.join(path, "exit-cost.json"), encoding="utf-8") as f:
+                    self.costs.append(ExitCost(path, json.load(f)["exit_cost"]))
+                return
             if os.path.exists(os.path.join(path, "run.json")):
                 with open(os.path.join(path, "run.json"), encoding="utf-8") as f:
                     rj = json.load(f)
                 trace = os.path.join(path, "trace.dat")
                 self.runs.append(Run(path, trace if os.path.exists(trace) else None, rj))
                 return
-            raise ReportError(f"{path}: neither a run directory (run.json) nor a study directory (study.json)")
+            raise ReportError(f"{path}: not a run directory (run.json), a study directory (study.json) "
+                              "or an exit-cost directory (exit-cost.json)")
         if not os.path.exists(path):
             raise ReportError(f"{path}: no such file or directory")
-        if path.endswith(".json"):
-            with open(path, encoding="utf-8") as f:
-                data = json.load(f)
-            if "exit_cost" not in data:
-                raise ReportError(f"{path}: not benchmarks/exit-cost.sh --json output (no 'exit_cost' key)")
-            self.costs.append(ExitCost(path, data))
-            return
         with open(path, "rb") as f:
             magic = f.read(10)
         if magic[:3] != b"\x17\x08\x44" or magic[3:10] != b"tracing":

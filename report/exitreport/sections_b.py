@@ -34,9 +34,27 @@ def section_cost(doc, ctx):
         ctx.figure(figures.host_time(ctx.fig_dir, "host-time", "Host time per exit by class (traced runs)",
                                      pts, ctx.ranked),
                    "host-time", "Host time per exit: box from p50 to p99, dot at the maximum (log scale).")
-    doc.p("The deterministic exit-cost table (bare vcpus under `-icount`, every exit type, "
-          "stock vs patched kernels) is `benchmarks/exit-cost.sh`'s; it does not write a "
-          "result the report can read yet (issue 8), so it is not part of this report.")
+    for c in ctx.inputs.costs:
+        cost_table(doc, ctx, c)
+    if not ctx.inputs.costs:
+        doc.p("No `benchmarks/exit-cost.sh` result among the inputs: no deterministic exit-cost table.")
+
+
+def cost_table(doc, ctx, c):
+    d, s = c.data, c.data["setups"]
+    doc.p(f"Deterministic cost of one exit, from bare vcpus in the host (`benchmarks/exit-cost.sh`, "
+          f"{d['iterations']:,} iterations, `-icount shift=0`: the host's clock counts emulated "
+          "instructions, 1 ns each, so these are path lengths and repeat run to run). nVHE is the "
+          "host on `-cpu cortex-a57` (KVM's world switch through EL2), VHE on `-cpu max` (the "
+          "host kernel in EL2). The types exitlab measures so far are an in-kernel hypercall and an "
+          "MMIO store that exits to user space.")
+    rows = []
+    for key, what in (("hvc_ns", "hvc (in-kernel, PSCI_VERSION)"), ("mmio_user_ns", "mmio_user (store, exit to user space)")):
+        for arch in ("aarch64", "aarch32"):
+            a, b, t = s["nvhe"][key][arch], s["vhe"][key][arch], s["nvhe_traced"][key][arch]
+            rows.append([what, arch, round(a), round(b), round(t), f"{b / a:.2f}×", f"{t / a:.2f}×"])
+    doc.table(["exit", "vcpu", "nVHE [ns]", "VHE [ns]", "nVHE traced [ns]", "VHE / nVHE", "traced / untraced"], rows)
+    ctx.command(f"benchmarks/exit-cost.sh -n {d['iterations']} --out DIR")
 
 
 def study_rows(ctx, **match):
@@ -111,6 +129,15 @@ def section_tracing(doc, ctx):
                          f"{100 * (kb - ka) / ka:+.1f}%" if ka else ""])
     doc.table(["guest", "workload", "untraced ops/s", "traced ops/s", "untraced / traced",
                "KVM exits untraced", "KVM exits traced", "difference"], rows)
+    if m.get("repeats") == 1:
+        doc.p("Each figure is from one run of its cell: the run-to-run spread is not measured here "
+              "(the `full` study has 3 repeats), so small differences are not evidence of perturbation.")
+    for c in ctx.inputs.costs:
+        s = c.data["setups"]
+        ratios = [f"{k.split('_')[0]} {a}: {s['nvhe_traced'][k][a] / s['nvhe'][k][a]:.2f}×"
+                  for k in ("hvc_ns", "mmio_user_ns") for a in ("aarch64", "aarch32")]
+        doc.p("Per exit, deterministically (section 6): with `trace-cmd record -e kvm` running, one "
+              "exit takes " + ", ".join(ratios) + " as long as untraced.")
 
 
 def section_agree(doc, ctx):
