@@ -168,6 +168,17 @@ def check_study_agree(md, d):
           m is not None and (int(m.group(1)), int(m.group(2))) == (len(agree), len(rows)), m and m.group(0))
 
 
+def check_cost(sec, d):
+    data = json.load(open(os.path.join(d, "exit-cost.json"), encoding="utf-8"))["exit_cost"]["setups"]
+    rows = {(r[0].split()[0], r[1]): r for r in sec if len(r) == 7}
+    for key, name in (("hvc_ns", "hvc"), ("mmio_user_ns", "mmio_user")):
+        for arch in ("aarch64", "aarch32"):
+            r = rows.get((name, arch))
+            want = [round(data[s][key][arch]) for s in ("nvhe", "vhe", "nvhe_traced")]
+            got = [num(x) for x in r[2:5]] if r else None
+            check(f"section 6: {name} {arch} nVHE/VHE/traced ns = {want}", got == want, r)
+
+
 def main(argv):
     if len(argv) < 2:
         print(__doc__, file=sys.stderr)
@@ -183,6 +194,8 @@ def main(argv):
     check_hvc(secs.get(4, []), runs)
     check_agree(secs.get(9, []), runs)
     for p in inputs:
+        if os.path.isdir(p) and os.path.exists(os.path.join(p, "exit-cost.json")):
+            check_cost(secs.get(6, []), p)
         if os.path.isdir(p) and os.path.exists(os.path.join(p, "study.json")):
             check_study(secs, p)
             check_study_agree(md, p)

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Copies what the report test (tests/report/report-from.sh) reads from real runs of the
 # report's experiments into tests/report/inputs/, so a fresh clone can run it: two run
-# directories (run.json, trace.dat, each guest's console.log and debugfs/vm-name) and the
-# default study's tables (no cell traces). Run after `make report`; commit the result.
+# directories (run.json, trace.dat, each guest's console.log and debugfs/vm-name), the
+# default study's tables (no cell traces) and exit-cost.sh's exit-cost.json. Run after `make report`; commit the result.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 runs=${1:-${EXITLAB_BUILD:-$ROOT/build}/report-runs}
@@ -25,4 +25,6 @@ mkdir -p "$dest/study-default"
 for f in study.json results.csv exits_by_class.csv cells.csv; do
 	cp "$runs/study-default/$f" "$dest/study-default/"
 done
+mkdir -p "$dest/exit-cost"
+cp "$runs/exit-cost/exit-cost.json" "$dest/exit-cost/"
 du -sh "$dest"
