@@ -20,6 +20,14 @@ class Doc:
     def h(self, level, text):
         self.blocks.append(("h", level, text))
 
+    def section(self, title, inputs, missing):
+        """A section's heading; False (after saying MISSING) when it has no INPUTS."""
+        self.h(1, title)
+        if not inputs:
+            self.p(missing)
+            return False
+        return True
+
     def p(self, text):
         self.blocks.append(("p", text))
 

@@ -16,11 +16,15 @@ def boot_runs(ctx):
     return [r for r in ctx.inputs.traced_runs() if r.role == "boot"]
 
 
+def detail_runs(ctx):
+    """The runs whose every exit the per-run sections (4, 5) look into."""
+    return [r for r in ctx.inputs.traced_runs() if r.role in ("boot", "default", "bare")]
+
+
 def section_boot(doc, ctx):
-    doc.h(1, "1. How many exits does a full guest boot take?")
     runs = boot_runs(ctx)
-    if not runs:
-        doc.p("No boot run among the inputs (a run with `--guest-cmd 'exitlab-workload boot'`).")
+    if not doc.section("1. How many exits does a full guest boot take?",
+                       runs, "No boot run among the inputs (a run with `--guest-cmd 'exitlab-workload boot'`)."):
         return
     doc.p("Each guest boots its kernel, runs `init`, and powers off at once "
           "(`exitlab-workload boot`). *To init* is the VM's exit count the guest read itself when "
@@ -47,10 +51,9 @@ def section_boot(doc, ctx):
 
 
 def section_rate(doc, ctx):
-    doc.h(1, "2. Does the exit count grow at a stable rate, or in bursts?")
     runs = [r for r in ctx.inputs.traced_runs() if r.role in ("default", "bare")]
-    if not runs:
-        doc.p("No run of the default workload among the inputs.")
+    if not doc.section("2. Does the exit count grow at a stable rate, or in bursts?",
+                       runs, "No run of the default workload among the inputs."):
         return
     doc.p(f"Exits per {TIMELINE_MS} ms interval (`exitstat timeline`), per class, with the guest's "
           "phases marked where the guest printed them. A phase's rate is **stable** when the "
@@ -119,10 +122,9 @@ def study_workload_rates(ctx):
 
 
 def section_classes(doc, ctx):
-    doc.h(1, "3. Which exit classes are most and least frequent?")
     study = ctx.study()
-    if study is None:
-        doc.p("No study among the inputs.")
+    if not doc.section("3. Which exit classes are most and least frequent?",
+                       study, "No study among the inputs."):
         return
     doc.p("Per guest architecture and workload, one guest alone on the host, traced: the classes "
           "ranked by exits (median over repeats; share of the guest's exits).")
@@ -179,10 +181,9 @@ def calls_by_phase(r):
 
 
 def section_hvc(doc, ctx):
-    doc.h(1, "4. What do the HVC traps do?")
-    runs = [r for r in ctx.inputs.traced_runs() if r.role in ("boot", "default", "bare")]
-    if not runs:
-        doc.p("No traced run among the inputs.")
+    runs = detail_runs(ctx)
+    if not doc.section("4. What do the HVC traps do?",
+                       runs, "No traced run among the inputs."):
         return
     doc.p("Every HVC/SMC the guests made, by SMCCC function (`exitstat hvc`, from the x0/r0 "
           "`kvm_hvc_arm64` records): PSCI, SMCCC architecture calls, KVM vendor calls and the "
@@ -220,10 +221,9 @@ def section_hvc(doc, ctx):
 
 
 def section_sysreg_mmio(doc, ctx):
-    doc.h(1, "5. Which system registers and devices cause exits?")
-    runs = [r for r in ctx.inputs.traced_runs() if r.role in ("boot", "default", "bare")]
-    if not runs:
-        doc.p("No traced run among the inputs.")
+    runs = detail_runs(ctx)
+    if not doc.section("5. Which system registers and devices cause exits?",
+                       runs, "No traced run among the inputs."):
         return
     doc.p("Trapped system-register and CP15 accesses by register (`exitstat sysreg`), and MMIO "
           "accesses by device region of the `virt` board (`exitstat mmio`): handled in the kernel "

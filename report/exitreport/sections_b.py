@@ -65,10 +65,9 @@ def study_rows(ctx, **match):
 
 
 def section_scaling(doc, ctx):
-    doc.h(1, "7. How do exits and throughput scale with many guests?")
     st = ctx.study()
-    if st is None:
-        doc.p("No study among the inputs (`benchmarks/multi-guest --study default`).")
+    if not doc.section("7. How do exits and throughput scale with many guests?",
+                       st, "No study among the inputs (`benchmarks/multi-guest --study default`)."):
         return
     m = st.study.get("matrix", {})
     doc.p(f"From the `{st.study.get('study')}` study of `benchmarks/multi-guest` "
@@ -107,10 +106,9 @@ def section_scaling(doc, ctx):
 
 
 def section_tracing(doc, ctx):
-    doc.h(1, "8. Does tracing perturb what it measures?")
     st = ctx.study()
-    if st is None:
-        doc.p("No study among the inputs.")
+    if not doc.section("8. Does tracing perturb what it measures?",
+                       st, "No study among the inputs."):
         return
     doc.p("The same cell traced (`trace-cmd record -e kvm`) and untraced, one guest: the "
           "workload's throughput and KVM's own exit count (`exits` statistic, which counts "
