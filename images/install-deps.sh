@@ -35,6 +35,7 @@ PACKAGES=(
 	libzstd-dev  # exitstat decompresses trace.dat v7 CPU data itself (tools/exitstat/zstream.c)
 	shellcheck clang libclang-rt-14-dev gnuplot-nox
 	parallel  # GNU parallel: benchmarks/multi-guest runs its cells with it
+	chromium  # tests/report/browser.sh opens the report's index.html headless
 	meson ninja-build libglib2.0-dev libpixman-1-dev libfdt-dev zlib1g-dev
 )
 # EXITLAB_EXTRA_PACKAGES: more packages to require (the tests use it to fake a missing one).
