@@ -92,15 +92,19 @@ def inline(text):
     t = html.escape(text, quote=False)
     t = re.sub(r"`([^`]+)`", r"<code>\1</code>", t)
     t = re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", t)
+    t = re.sub(r"(?<![\w*])\*([^*\s][^*]*)\*(?![\w*])", r"<em>\1</em>", t)
     t = re.sub(r"\[([^\]]+)\]\(([^)\s]+)\)", r'<a href="\2">\1</a>', t)
     return t
 
 
 STYLE = """body{font-family:sans-serif;max-width:70em;margin:2em auto;padding:0 1em;line-height:1.45;color:#222}
-table{border-collapse:collapse;margin:0.5em 0 1em;font-size:0.9em}th,td{border:1px solid #bbb;padding:2px 6px;text-align:right}
-th{background:#eee}td:first-child,th:first-child{text-align:left}code{background:#f3f3f3;padding:0 2px}
+table{border-collapse:collapse;margin:0.5em 0 1em;font-size:0.9em}th,td{border:1px solid #bbb;padding:2px 6px;text-align:left}
+th{background:#eee}td.n{text-align:right}code{background:#f3f3f3;padding:0 2px}
 pre{background:#f6f6f6;padding:0.6em;overflow-x:auto}figure{margin:1em 0}img{max-width:100%;border:1px solid #ddd}
 figcaption{font-style:italic;font-size:0.9em}"""
+
+
+NUMBER = re.compile(r"[-+]?[0-9][0-9,.]*(e[-+]?[0-9]+)?(%|×)?|–")
 
 
 def to_html(doc, fig_dir):
@@ -120,7 +124,8 @@ def to_html(doc, fig_dir):
         elif b[0] == "table":
             _, header, rows = b
             out.append("<table><tr>" + "".join(f"<th>{inline(h)}</th>" for h in header) + "</tr>")
-            out += ["<tr>" + "".join(f"<td>{inline(c)}</td>" for c in r) + "</tr>" for r in rows]
+            out += ["<tr>" + "".join(f"<td{' class=n' if NUMBER.fullmatch(c) else ''}>{inline(c)}</td>" for c in r)
+                    + "</tr>" for r in rows]
             out.append("</table>")
         elif b[0] == "fig":
             with open(os.path.join(fig_dir, b[1] + ".png"), "rb") as f:

@@ -155,7 +155,7 @@ def section_classes(doc, ctx):
 NEVER_SEEN = {
     "FP_ASIMD": "floating point traps are handled in the world switch (the hyp fast path "
                 "switches the FP registers and returns to the guest) and never reach `kvm_exit`",
-    "SVE": "the host CPU models (Cortex-A57, `max` without SVE exposed to guests) give the guests no SVE",
+    "SVE": "only with SVE in the guest's CPU: Cortex-A57, the host CPU of the default runs, has none",
     "SMC64": "guests call PSCI and SMCCC with HVC: the `virt` board's device tree says method = \"hvc\"",
     "SMC32": "as SMC64: the PSCI conduit is HVC",
     "SOFTSTP_LOW": "only while a debugger single-steps the guest (KVM_SET_GUEST_DEBUG)",
