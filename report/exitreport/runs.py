@@ -42,9 +42,10 @@ def markers(run, guest_name):
 
 def marker_times(run, guest_name, pid):
     """[(t_s since the trace's first event, label, vm_exits)]: each marker read is an HVC
-    exit (function 0x86000028) whose exit counter equals the value read (one vcpu)."""
+    exit (KVM_EXIT_STATS_VM, as exitstat names it from the ABI header) whose exit counter
+    equals the value read (one vcpu)."""
     calls = exitstat("hvc", run.trace, "--calls", "--pid", str(pid)).get("call_list", [])
-    by_count = {c["exit_count"]: c for c in calls if c["function_id"] == "0x86000028"}
+    by_count = {c["exit_count"]: c for c in calls if c["name"].startswith("KVM_EXIT_STATS_VM")}
     out = []
     for name, n in markers(run, guest_name):
         c = by_count.get(n)
