@@ -51,6 +51,10 @@ extern const struct xl_event xl_events[];
 extern const unsigned int xl_nevents;
 
 /* plugin.c */
+/* What libtraceevent calls (dlsym): register the handlers on tep, and
+ * take them away again. */
+XL_EXPORT int TEP_PLUGIN_LOADER(struct tep_handle *tep);
+XL_EXPORT void TEP_PLUGIN_UNLOADER(struct tep_handle *tep);
 /* XL_ARCH_ARM64 or XL_ARCH_OTHER; on the first OTHER answer every handler
  * of ours leaves the tep and plugin_kvm's come back. */
 enum xl_arch xl_arch(struct xl_ctx *ctx);
