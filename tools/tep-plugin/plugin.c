@@ -56,7 +56,7 @@ static void warn_if_beside_kvm_plugin(void)
 	warned = true;
 	*slash = '\0';
 	fprintf(stderr,
-		"plugin_exitlab: %s: beside plugin_kvm.so: which plugin prints kvm_exit depends on the directory's order; install plugin_exitlab.so in ~/.local/lib/traceevent/plugins or $TRACEEVENT_PLUGIN_DIR\n",
+		"plugin_exitlab: %s: beside plugin_kvm.so, which of the two prints kvm_exit depends on the directory's order: give plugin_exitlab.so a directory of its own (~/.local/lib/traceevent/plugins, or one that TRACEEVENT_PLUGIN_DIR names)\n",
 		dir);
 }
 
