@@ -276,7 +276,7 @@ if [ -s "$out/trace.dat" ]; then
 	if make -s -C "$ROOT" exitstat >"$out/.make.log" 2>&1 &&
 		"$BUILD_DIR/exitstat/exitstat" summary "$out/trace.dat" >"$out/summary.txt" 2>&1; then
 		sed -n '/^Exits per class/,/^$/p' "$out/summary.txt"
-		log "exit summary: $out/summary.txt (more: exitstat --help)"
+		log "exit summary: $out/summary.txt (more: exitstat --help; names in trace-cmd report and KernelShark: make install-plugin)"
 	else
 		log "could not summarise the trace with exitstat (see $out/.make.log, $out/summary.txt)"
 	fi

@@ -61,6 +61,10 @@ enum es_regspace {
 	ES_REG_NSPACES
 };
 const char *es_regspace_name(int space);
+/* The space of a kvm_sys_access register in an exit of class cls: Op0 is
+ * 0 for every AArch32 coprocessor access (rerouted ID registers come with
+ * their AArch64 encoding); an unknown class gives ES_REG_CP15_32. */
+int es_class_regspace(int cls, unsigned int op0);
 /*
  * Writes the register's (or system instruction's) name, or a generic
  * encoding such as "S3_0_C15_C2_0" / "p15,0,c15,c0,0" when our table does

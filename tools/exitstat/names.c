@@ -653,6 +653,21 @@ const char *es_regspace_name(int space)
 	return space >= 0 && space < ES_REG_NSPACES ? names[space] : "?";
 }
 
+int es_class_regspace(int cls, unsigned int op0)
+{
+	if (op0)
+		return ES_REG_AARCH64;
+	switch (cls) {
+	case 0x03: return ES_REG_CP15_32;
+	case 0x04: return ES_REG_CP15_64;
+	case 0x05: case 0x06: return ES_REG_CP14_32;
+	case 0x0c: return ES_REG_CP14_64;
+	case 0x08: return ES_REG_CP10;
+	case 0x18: return ES_REG_AARCH64;
+	}
+	return ES_REG_CP15_32;
+}
+
 /* ------------------------------------------------------------------ */
 
 struct region {
