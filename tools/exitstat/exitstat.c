@@ -145,6 +145,24 @@ enum {
 	OPT_INTERVAL, OPT_TGID, OPT_READER, OPT_CALLS,
 };
 
+/* getopt_long said '?': optopt is the short option, or the long option's
+ * val when its argument is missing or not wanted, or 0 when unknown. */
+static int bad_option(const struct command *c, const struct option *longopts,
+		      const char *given)
+{
+	const struct option *o;
+
+	if (optopt > 0 && optopt < 256)
+		return usage_error(c->name, "unknown option '-%s'",
+				   (char[]){ (char)optopt, 0 });
+	for (o = longopts; optopt && o->name; o++)
+		if (o->val == optopt)
+			return usage_error(c->name, o->has_arg
+					   ? "option '--%s' needs an argument"
+					   : "option '--%s' takes no argument", o->name);
+	return usage_error(c->name, "unknown option '%s'", given);
+}
+
 static int parse_args(const struct command *c, int argc, char **argv,
 		      struct cli *cli)
 {
@@ -239,10 +257,7 @@ static int parse_args(const struct command *c, int argc, char **argv,
 			break;
 		case '?':
 		default:
-			if (optopt)
-				return usage_error(c->name, "option needs an argument or is unknown: -%c",
-						   (char[]){ (char)optopt, 0 });
-			return usage_error(c->name, "unknown option '%s'", argv[optind - 1]);
+			return bad_option(c, longopts, argv[optind - 1]);
 		}
 	}
 	if (f->has_from && f->has_to && f->to_s <= f->from_s)
