@@ -19,6 +19,8 @@
 # then exitstat's ratios against the goals: v7 / v6 <= 1.5x,
 # report|awk >= 25x, follow loop >= 3x. Last, memory as the input grows:
 # --big copies (default 10) of the boot fixture, v6 and v7.
+# EXITSTAT=PATH times that binary (e.g. one built before a change) instead
+# of building this tree's into $EXITLAB_BUILD/exitstat (default build/).
 # Not a test: prints figures, exits 0 unless something cannot run.
 
 set -eu
@@ -34,16 +36,21 @@ while [ $# -gt 0 ]; do
 	--big) big=$2; shift 2 ;;
 	--copies) copies=$2; shift 2 ;;
 	--runs) runs=$2; shift 2 ;;
-	-h|--help) sed -n '4,22p' "$0"; exit 0 ;;
+	-h|--help) sed -n '4,24p' "$0"; exit 0 ;;
 	-*) echo "analyzer-speed: unknown option $1 (see --help)" >&2; exit 2 ;;
 	*) traces+=("$1"); shift ;;
 	esac
 done
 
-build=$repo/build/bench
+builddir=${EXITLAB_BUILD:-$repo/build}
+build=$builddir/bench
 mkdir -p "$build"
-make -s -C "$repo/tools/exitstat" all >/dev/null
-exitstat=$repo/build/exitstat/exitstat
+if [ -n "${EXITSTAT:-}" ]; then
+	exitstat=$EXITSTAT
+else
+	make -s -C "$repo/tools/exitstat" BUILD="$builddir/exitstat" all >/dev/null
+	exitstat=$builddir/exitstat/exitstat
+fi
 # shellcheck disable=SC2046
 cc -O2 -Wall -Wextra -o "$build/iterate-floor" "$here/iterate-floor.c" \
 	$(pkg-config --cflags --libs libtracecmd)

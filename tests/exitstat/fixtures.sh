@@ -370,6 +370,22 @@ for args in "" "summary" "nosuch x.dat" "summary --bogus $any" "summary --class 
 	[ $rc = 2 ] || { usage_ok=0; echo "    'exitstat $args' exit $rc"; }
 done
 if [ $usage_ok = 1 ]; then pass "usage errors exit 2"; else fail "usage errors exit 2"; fi
+# A bad option is named in the one-line message, which is exact.
+msgs_ok=1
+while IFS='|' read -r args want; do
+	# shellcheck disable=SC2086
+	got=$("$exitstat" $args 2>&1 >/dev/null | head -n 1)
+	[ "$got" = "$want" ] || { msgs_ok=0; echo "    'exitstat $args' said '$got', not '$want'"; }
+done <<EOF
+summary -x $any|exitstat: summary: unknown option '-x'
+summary --bogus $any|exitstat: summary: unknown option '--bogus'
+summary $any --pid|exitstat: summary: option '--pid' needs an argument
+summary --json=1 $any|exitstat: summary: option '--json' takes no argument
+hvc --interval 5 $any|exitstat: hvc: --interval: only for 'timeline'
+timeline --calls $any|exitstat: timeline: --calls: only for 'hvc'
+timeline --interval 0 $any|exitstat: timeline: not an interval in ms (0.001 or more): '0'
+EOF
+if [ $msgs_ok = 1 ]; then pass "usage error messages"; else fail "usage error messages"; fi
 help_ok=1
 for cmd in summary timeline hvc sysreg mmio lost compare; do
 	"$exitstat" "$cmd" --help | grep -q "^Usage: exitstat $cmd" || help_ok=0

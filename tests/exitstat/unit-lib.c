@@ -40,6 +40,11 @@ void run(const char *name, void (*fn)(void))
 		passed++;
 }
 
+int unit_failures(void)
+{
+	return case_failures;
+}
+
 int unit_summary(void)
 {
 	printf("%d passed, %d failed\n", passed, failed);
@@ -110,6 +115,14 @@ static const char fmt_uexit[] =
 	"\tfield:int errno;\toffset:12;\tsize:4;\tsigned:1;\n\n"
 	"print fmt: \"reason %d (%d)\", REC->reason, REC->errno\n";
 
+static const char fmt_guest_fault[] =
+	"name: kvm_guest_fault\nID: 53\nformat:\n" COMMON
+	"\tfield:unsigned long vcpu_pc;\toffset:8;\tsize:8;\tsigned:0;\n"
+	"\tfield:unsigned long hsr;\toffset:16;\tsize:8;\tsigned:0;\n"
+	"\tfield:unsigned long hxfar;\toffset:24;\tsize:8;\tsigned:0;\n"
+	"\tfield:unsigned long long ipa;\toffset:32;\tsize:8;\tsigned:0;\n\n"
+	"print fmt: \"ipa %#llx, hsr %#08lx, hxfar %#08lx, pc %#016lx\", REC->ipa, REC->hsr, REC->hxfar, REC->vcpu_pc\n";
+
 static const char fmt_other[] =
 	"name: kvm_arm_setup_debug\nID: 70\nformat:\n" COMMON
 	"\tfield:struct kvm_vcpu * vcpu;\toffset:8;\tsize:8;\tsigned:0;\n"
@@ -120,7 +133,8 @@ struct tep_handle *make_tep(bool patched, bool big_endian)
 {
 	const char *fmts[] = { patched ? fmt_exit_patched : fmt_exit_stock,
 			       fmt_entry, fmt_hvc, fmt_sys_access,
-			       fmt_handle_sys_reg, fmt_mmio, fmt_uexit, fmt_other };
+			       fmt_handle_sys_reg, fmt_mmio, fmt_uexit,
+			       fmt_guest_fault, fmt_other };
 	struct tep_handle *tep = tep_alloc();
 	size_t i;
 

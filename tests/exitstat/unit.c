@@ -106,12 +106,14 @@ static void test_layout_stock(void)
 
 	CHECK_EQ(es_layout_init(&l, tep, &err), 0);
 	CHECK(!l.patched);
-	CHECK(l.has_entry);
-	CHECK_EQ(l.exit_ret.offset, 8);
-	CHECK_EQ(l.exit_ec.offset, 12);
-	CHECK(l.exit_ret.is_signed);
-	CHECK_EQ(l.sa_op0.offset, 32);
-	CHECK_EQ(l.hsr_esr.offset, 8);
+	CHECK(l.ev[ES_EV_ENTRY].found);
+	CHECK_EQ(es_layout_field(&l, ES_EV_EXIT, "ret")->offset, 8);
+	CHECK_EQ(es_layout_field(&l, ES_EV_EXIT, "esr_ec")->offset, 12);
+	CHECK(es_layout_field(&l, ES_EV_EXIT, "ret")->is_signed);
+	CHECK_EQ(es_layout_field(&l, ES_EV_EXIT, "vm_pid")->size, 0);
+	CHECK_EQ(es_layout_field(&l, ES_EV_SYS_ACCESS, "Op0")->offset, 32);
+	CHECK_EQ(es_layout_field(&l, ES_EV_HANDLE_SYS_REG, "hsr")->offset, 8);
+	CHECK(es_layout_field(&l, ES_EV_EXIT, "nosuch") == NULL);
 
 	r = rec_exit(64, 2, 0x03, false, 0, 0, 0);
 	CHECK_EQ(es_decode(&l, r.b, r.len, &ev), 0);
@@ -153,9 +155,9 @@ static void test_layout_patched(void)
 
 	CHECK_EQ(es_layout_init(&l, tep, &err), 0);
 	CHECK(l.patched);
-	CHECK_EQ(l.exit_vm_pid.offset, 24);
-	CHECK_EQ(l.exit_vcpu_id.offset, 28);
-	CHECK_EQ(l.exit_count.offset, 32);
+	CHECK_EQ(es_layout_field(&l, ES_EV_EXIT, "vm_pid")->offset, 24);
+	CHECK_EQ(es_layout_field(&l, ES_EV_EXIT, "vcpu_id")->offset, 28);
+	CHECK_EQ(es_layout_field(&l, ES_EV_EXIT, "exit_count")->offset, 32);
 	r = rec_exit(700, 2, 0x16, true, 512, 3, 123456789012ULL);
 	CHECK_EQ(es_decode(&l, r.b, r.len, &ev), 0);
 	CHECK_EQ(ev.u.exit.vm_pid, 512);
@@ -366,6 +368,8 @@ int main(void)
 	run("layout_patched", test_layout_patched);
 	run("layout_bigendian", test_layout_bigendian);
 	run("layout_errors", test_layout_errors);
+	run("event_table", test_event_table);
+	run("event_table_variants", test_event_table_variants);
 	run("engine_stock", test_engine_stock);
 	run("engine_stock_threads", test_engine_stock_threads);
 	run("engine_all_ones_keys", test_engine_all_ones_keys);

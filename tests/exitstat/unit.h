@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Shared by the libexitstat unit tests (unit.c, unit-engine.c): the check
+ * Shared by the libexitstat unit tests (unit*.c): the check
  * harness, event formats as the 6.1 kernel writes them, a record builder
  * and an engine fixture. Implemented in unit-lib.c.
  */
@@ -21,6 +21,8 @@ void check(int ok, const char *what, int line);
 void check_eq(unsigned long long a, unsigned long long b, const char *what, int line);
 /* Runs one case and prints "PASS name" or "FAIL name". */
 void run(const char *name, void (*fn)(void));
+/* The failed checks of the running case so far. */
+int unit_failures(void);
 /* Prints "N passed, N failed"; returns main's exit status. */
 int unit_summary(void);
 
@@ -30,7 +32,7 @@ int unit_summary(void);
 	"\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;\n" \
 	"\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
 
-enum { ID_MMIO = 37, ID_UEXIT = 41, ID_EXIT = 54, ID_ENTRY = 55,
+enum { ID_MMIO = 37, ID_UEXIT = 41, ID_FAULT = 53, ID_EXIT = 54, ID_ENTRY = 55,
        ID_SYS = 57, ID_HSR = 58, ID_HVC = 64, ID_OTHER = 70 };
 
 /* kvm_exit stock or patched (kernel-patches/6.1/0002), and the other kvm events. */
@@ -74,6 +76,10 @@ void test_engine_all_ones_keys(void);
 void test_engine_patched(void);
 void test_engine_loss(void);
 void test_timeline_and_time_filter(void);
+
+/* unit-events.c */
+void test_event_table(void);
+void test_event_table_variants(void);
 
 /* unit-zstd.c */
 void test_v7_layout(void);

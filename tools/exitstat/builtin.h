@@ -14,17 +14,35 @@ struct cli {
 	enum out_format fmt;
 	const char *files[2];
 	int nfiles;
-	bool calls;		/* hvc --calls */
 };
 
-int cmd_summary(struct cli *cli);
-int cmd_timeline(struct cli *cli);
-int cmd_hvc(struct cli *cli);
-int cmd_sysreg(struct cli *cli);
-int cmd_mmio(struct cli *cli);
-int cmd_lost(struct cli *cli);
-int cmd_compare(struct cli *cli);
+/*
+ * An option: one of the common ones (exitstat.c) or of a command's own
+ * (its cmd-*.c). take() stores it in cli or in the command's file: NULL,
+ * or the usage error, a format for the argument ("not a time: '%s'").
+ */
+struct cli_option {
+	const char *name;	/* --NAME; unique among the common options and
+				 * the command's own */
+	const char *arg;	/* its argument in the usage text, NULL: a flag */
+	const char *help;	/* usage text; each '\n' starts an indented line */
+	const char *(*take)(struct cli *cli, const char *arg);
+};
 
+/* A subcommand: defined in its cmd-*.c, listed in exitstat.c. */
+struct command {
+	const char *name;
+	int (*run)(struct cli *cli);	/* the exit status */
+	int nfiles;			/* TRACE arguments: 1 or 2 */
+	const char *help;		/* what it does, for 'exitstat NAME --help' */
+	const struct cli_option *options;	/* its own, up to an unnamed one */
+};
+
+extern const struct command cmd_summary, cmd_timeline, cmd_hvc, cmd_sysreg,
+	cmd_mmio, cmd_lost, cmd_compare;
+
+/* A number in s (strtod, all of it): 0 or -EINVAL. */
+int parse_number(const char *s, double *out);
 /* Runs the analysis; on failure prints "exitstat: FILE: problem" and
  * returns NULL (the caller exits 1). */
 struct es_result *run_analysis(struct cli *cli, const char *path);

@@ -12,7 +12,7 @@ static double rate(uint64_t n, const struct es_result *r)
 	return s > 0 ? (double)n / s : 0.0;
 }
 
-int cmd_compare(struct cli *cli)
+static int run_compare(struct cli *cli)
 {
 	static const struct column cols[] = {
 		{ "class", NULL }, { "exits_a", NULL }, { "share_a_pct", "share_a" },
@@ -80,3 +80,11 @@ int cmd_compare(struct cli *cli)
 	es_result_free(b);
 	return finish_output();
 }
+
+const struct command cmd_compare = {
+	.name = "compare",
+	.run = run_compare,
+	.nfiles = 2,
+	.help = "Two traces side by side: exits per class, share and rate (exits/s\n"
+		"over each trace's span), with the change from A to B.\n",
+};

@@ -5,6 +5,22 @@
 
 #include "builtin.h"
 
+static bool list_calls;		/* --calls */
+
+static const char *take_calls(struct cli *cli, const char *arg)
+{
+	(void)cli;
+	(void)arg;
+	list_calls = true;
+	return NULL;
+}
+
+static const struct cli_option hvc_options[] = {
+	{ "calls", NULL, "also every call in trace order: time, guest, vcpu,\n"
+	  "function and the exit's counter (patched traces)", take_calls },
+	{ NULL, NULL, NULL, NULL },
+};
+
 /* --calls: one row per call, in trace order, collected during the analysis. */
 static int add_call(void *ctx, const struct es_call *c)
 {
@@ -27,7 +43,7 @@ static int add_call(void *ctx, const struct es_call *c)
 	return 0;
 }
 
-int cmd_hvc(struct cli *cli)
+static int run_hvc(struct cli *cli)
 {
 	static const struct column call_cols[] = {
 		{ "time_s", NULL }, { "guest", NULL }, { "vcpu", NULL },
@@ -45,7 +61,7 @@ int cmd_hvc(struct cli *cli)
 	uint64_t total = 0, *keys;
 	size_t *idx, i;
 
-	if (cli->calls) {
+	if (list_calls) {
 		calls = table_new("call_list", "Every call in trace order (time after the first event)",
 				  7, call_cols);
 		cli->opts.on_call = add_call;
@@ -98,3 +114,14 @@ int cmd_hvc(struct cli *cli)
 	es_result_free(r);
 	return finish_output();
 }
+
+const struct command cmd_hvc = {
+	.name = "hvc",
+	.run = run_hvc,
+	.nfiles = 1,
+	.help = "HVC/SMC calls by SMCCC function ID (x0/w0 or r0 from kvm_hvc_arm64):\n"
+		"PSCI functions, SMCCC architecture calls and KVM vendor-hypervisor\n"
+		"calls by name, unknown IDs raw with their SMCCC owner; per conduit\n"
+		"(HVC64, HVC32, SMC64, SMC32).\n",
+	.options = hvc_options,
+};

@@ -13,7 +13,7 @@ static void maybe_int(struct table *t, long long v)
 		cell_int(t, v);
 }
 
-int cmd_lost(struct cli *cli)
+static int run_lost(struct cli *cli)
 {
 	static const struct column cols[] = {
 		{ "cpu", NULL }, { "events", NULL }, { "markers", NULL },
@@ -106,3 +106,12 @@ int cmd_lost(struct cli *cli)
 	es_result_free(r);
 	return finish_output();
 }
+
+const struct command cmd_lost = {
+	.name = "lost",
+	.run = run_lost,
+	.nfiles = 1,
+	.help = "Lost events: trace-cmd's missed-event markers per CPU buffer (with and\n"
+		"without a count), the buffer overruns stored in the file, and on\n"
+		"patched traces the exact per-vcpu gaps in kvm_exit's exit_count.\n",
+};

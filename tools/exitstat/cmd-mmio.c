@@ -18,7 +18,7 @@ static void sizes(char *buf, size_t len, uint32_t mask)
 						 used ? "," : "", n);
 }
 
-int cmd_mmio(struct cli *cli)
+static int run_mmio(struct cli *cli)
 {
 	static const struct column cols[] = {
 		{ "page", NULL }, { "region", NULL }, { "accesses", NULL },
@@ -107,3 +107,12 @@ int cmd_mmio(struct cli *cli)
 	es_result_free(r);
 	return finish_output();
 }
+
+const struct command cmd_mmio = {
+	.name = "mmio",
+	.run = run_mmio,
+	.nfiles = 1,
+	.help = "MMIO accesses by guest physical page and device region (QEMU 'virt'\n"
+		"map), reads/writes, handled in the kernel or in userspace (a\n"
+		"kvm_userspace_exit with reason MMIO followed the access).\n",
+};

@@ -186,7 +186,7 @@ static void print_uexits(const struct es_result *r)
 	table_print(t);
 }
 
-int cmd_summary(struct cli *cli)
+static int run_summary(struct cli *cli)
 {
 	struct es_result *r = run_analysis(cli, cli->files[0]);
 
@@ -206,3 +206,13 @@ int cmd_summary(struct cli *cli)
 	es_result_free(r);
 	return finish_output();
 }
+
+const struct command cmd_summary = {
+	.name = "summary",
+	.run = run_summary,
+	.nfiles = 1,
+	.help = "Exits per class with their count, share and time spent in the host\n"
+		"(kvm_exit to the next kvm_entry of the same thread: total, mean, p50,\n"
+		"p99, max), then per vcpu and per guest. The header gives the trace\n"
+		"span, event totals, the identity method and unpaired records.\n",
+};

@@ -7,7 +7,7 @@
 
 static const int cp_classes[] = { 0x03, 0x04, 0x05, 0x06, 0x08, 0x0c, 0x18 };
 
-int cmd_sysreg(struct cli *cli)
+static int run_sysreg(struct cli *cli)
 {
 	static const struct column cols[] = {
 		{ "space", NULL }, { "register", NULL }, { "access", NULL },
@@ -78,3 +78,13 @@ int cmd_sysreg(struct cli *cli)
 	es_result_free(r);
 	return finish_output();
 }
+
+const struct command cmd_sysreg = {
+	.name = "sysreg",
+	.run = run_sysreg,
+	.nfiles = 1,
+	.help = "Trapped system register, CP15, CP14 and CP10 accesses by register name\n"
+		"and direction, from kvm_sys_access (decoded from Op0/Op1/CRn/CRm/Op2\n"
+		"in the context of the exit's class) and kvm_handle_sys_reg's ESR ISS\n"
+		"for accesses KVM did not handle.\n",
+};

@@ -76,7 +76,24 @@ static void on_interval(void *data, uint64_t start, uint64_t end,
 	free(idx);
 }
 
-int cmd_timeline(struct cli *cli)
+/* --interval MS */
+static const char *take_interval(struct cli *cli, const char *arg)
+{
+	double v;
+
+	if (parse_number(arg, &v) || v < 0.001 || v > 1e9)
+		return "not an interval in ms (0.001 or more): '%s'";
+	cli->opts.interval_ns = (uint64_t)(v * 1e6);
+	return NULL;
+}
+
+static const struct cli_option timeline_options[] = {
+	{ "interval", "MS", "interval length in milliseconds (may be fractional)",
+	  take_interval },
+	{ NULL, NULL, NULL, NULL },
+};
+
+static int run_timeline(struct cli *cli)
 {
 	struct timeline_ctx ctx = { 0 };
 	struct es_result *r;
@@ -102,3 +119,12 @@ int cmd_timeline(struct cli *cli)
 	es_result_free(r);
 	return finish_output();
 }
+
+const struct command cmd_timeline = {
+	.name = "timeline",
+	.run = run_timeline,
+	.nfiles = 1,
+	.help = "Exits per time interval (default 100 ms) and class: a stable rate or\n"
+		"bursts? Rows are streamed; empty intervals are printed too.\n",
+	.options = timeline_options,
+};

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Helpers shared by the subcommands. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,15 @@ struct es_result *run_analysis(struct cli *cli, const char *path)
 		return NULL;
 	}
 	return r;
+}
+
+int parse_number(const char *s, double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(s, &end);
+	return errno || end == s || *end || *out != *out ? -EINVAL : 0;
 }
 
 double span_seconds(const struct es_result *r)

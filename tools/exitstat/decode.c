@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Record decoding. Field offsets and sizes are taken once from the trace's
- * own event formats (tep_find_field), so stock and patched kvm_exit layouts,
- * 32-bit hosts and other-endian files all decode with the same code.
+ * Record decoding. The events and fields read are the table of events.c;
+ * their offsets and sizes are taken once from the trace's own event formats
+ * (tep_find_field), so stock and patched kvm_exit layouts, 32-bit hosts and
+ * other-endian files all decode with the same code.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -11,23 +12,7 @@
 
 #include <event-parse.h>
 
-#include "exitstat.h"
-
-struct wanted_event {
-	const char *name;
-	enum es_kind kind;
-};
-
-static const struct wanted_event wanted[] = {
-	{ "kvm_exit", ES_EV_EXIT },
-	{ "kvm_entry", ES_EV_ENTRY },
-	{ "kvm_hvc_arm64", ES_EV_HVC },
-	{ "kvm_sys_access", ES_EV_SYS_ACCESS },
-	{ "kvm_handle_sys_reg", ES_EV_HANDLE_SYS_REG },
-	{ "kvm_mmio", ES_EV_MMIO },
-	{ "kvm_userspace_exit", ES_EV_USERSPACE_EXIT },
-	{ "kvm_guest_fault", ES_EV_GUEST_FAULT },
-};
+#include "engine.h"
 
 static int take_field(struct tep_event *event, const char *name,
 		      struct es_field *out, bool common)
@@ -50,57 +35,94 @@ static int take_field(struct tep_event *event, const char *name,
 	return 0;
 }
 
-/* An optional field: absent or odd-sized just leaves it unused. */
-static void opt_field(struct tep_event *event, const char *name,
-		      struct es_field *out)
+/* How the slot's field reaches its member, once per trace: a plain copy
+ * when the record holds it as the member does. */
+static void plan_slot(struct es_slot *s, bool swap)
 {
-	if (take_field(event, name, out, false))
-		memset(out, 0, sizeof(*out));
+	static const uint8_t copy[9] = {
+		[1] = ES_OP_COPY1, [2] = ES_OP_COPY2, [4] = ES_OP_COPY4,
+		[8] = ES_OP_COPY8,
+	};
+
+	if (s->f.is_signed && s->f.size < 8)
+		s->sext = (uint8_t)(64 - 8 * s->f.size);
+	s->op = s->f.size && !swap && s->f.size == s->store ? copy[s->store]
+							     : ES_OP_CONVERT;
 }
 
-int es_layout_init(struct es_layout *layout, struct tep_handle *tep,
-		   struct es_error *err)
+/* The event's fields as its table entry names them; -ENOENT (and el
+ * cleared) when a required one is absent or not a plain integer. */
+static int take_fields(struct tep_event *event, const struct es_event_desc *d,
+		       bool swap, struct es_event_layout *el)
 {
-	struct tep_event *exit_ev, *ev;
+	bool any_patched = false, all_patched = true;
+	unsigned int i, end;
+
+	memset(el, 0, sizeof(*el));
+	for (i = 0; i < ES_MAX_FIELDS && d->field[i].name; i++) {
+		const struct es_field_desc *fd = &d->field[i];
+		struct es_slot *s = &el->slot[i];
+
+		s->member = fd->member;
+		s->store = fd->truth ? ES_STORE_BOOL : fd->member_size;
+		if (fd->use == ES_FIELD_PATCHED)
+			any_patched = true;
+		if (!take_field(event, fd->name, &s->f, false) ||
+		    (fd->alt && !take_field(event, fd->alt, &s->f, false)))
+			continue;
+		if (fd->use == ES_FIELD_REQUIRED) {
+			memset(el, 0, sizeof(*el));
+			return -ENOENT;
+		}
+		if (fd->use == ES_FIELD_PATCHED)
+			all_patched = false;
+	}
+	el->nslots = (uint8_t)i;
+	el->patched = any_patched && all_patched;
+	for (i = 0; i < el->nslots; i++) {
+		struct es_slot *s = &el->slot[i];
+
+		/* patched fields are read all together or not at all */
+		if (d->field[i].use == ES_FIELD_PATCHED && !el->patched)
+			memset(&s->f, 0, sizeof(s->f));
+		end = (unsigned int)s->f.offset + s->f.size;
+		if (s->f.size && end > el->min_size)
+			el->min_size = end;
+		plan_slot(s, swap);
+	}
+	return 0;
+}
+
+/* "'ret' and 'esr_ec'": the event's required fields, for messages. */
+static void required_names(const struct es_event_desc *d, char *buf, size_t len)
+{
+	size_t used = 0, n = 0, i, k;
+
+	for (i = 0; i < ES_MAX_FIELDS && d->field[i].name; i++)
+		n += d->field[i].use == ES_FIELD_REQUIRED;
+	buf[0] = 0;
+	for (i = 0, k = 0; i < ES_MAX_FIELDS && d->field[i].name && used < len; i++) {
+		if (d->field[i].use != ES_FIELD_REQUIRED)
+			continue;
+		k++;
+		used += (size_t)snprintf(buf + used, len - used, "%s'%s'",
+					 k == 1 ? "" : k == n ? " and " : ", ",
+					 d->field[i].name);
+	}
+}
+
+/* kind_by_id for every event of the table the trace has, with its fields
+ * and kvm_exit's header layout. */
+static int map_events(struct es_layout *layout, struct tep_handle *tep,
+		      struct es_error *err)
+{
+	struct tep_event *ev;
 	unsigned int max_id = 0;
-	size_t i;
-	int ret;
+	int k;
 
-	memset(layout, 0, sizeof(*layout));
-	layout->swap = tep_is_file_bigendian(tep) != tep_is_local_bigendian(tep);
-
-	exit_ev = tep_find_event_by_name(tep, "kvm", "kvm_exit");
-	if (!exit_ev) {
-		snprintf(err->msg, sizeof(err->msg),
-			 "no kvm events in the trace (record with 'trace-cmd record -e kvm')");
-		return -ENOMSG;
-	}
-
-	if (take_field(exit_ev, "common_type", &layout->common_type, true) ||
-	    take_field(exit_ev, "common_pid", &layout->common_pid, true) ||
-	    layout->common_type.size != 2) {
-		snprintf(err->msg, sizeof(err->msg),
-			 "unexpected event format: no usable common_type/common_pid");
-		return -EPROTO;
-	}
-	ret = take_field(exit_ev, "ret", &layout->exit_ret, false);
-	if (!ret)
-		ret = take_field(exit_ev, "esr_ec", &layout->exit_ec, false);
-	if (ret) {
-		snprintf(err->msg, sizeof(err->msg),
-			 "unexpected kvm_exit format: no integer fields 'ret' and 'esr_ec' (not an arm64 trace?)");
-		return -EPROTO;
-	}
-	opt_field(exit_ev, "vcpu_pc", &layout->exit_pc);
-	/* Our kernel patch appends these; their presence marks a patched trace. */
-	opt_field(exit_ev, "vm_pid", &layout->exit_vm_pid);
-	opt_field(exit_ev, "vcpu_id", &layout->exit_vcpu_id);
-	opt_field(exit_ev, "exit_count", &layout->exit_count);
-	layout->patched = layout->exit_vm_pid.size && layout->exit_vcpu_id.size &&
-			  layout->exit_count.size;
-
-	for (i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++) {
-		ev = tep_find_event_by_name(tep, "kvm", wanted[i].name);
+	for (k = 1; k < ES_EV_NKINDS; k++) {
+		ev = es_events[k].name
+			? tep_find_event_by_name(tep, "kvm", es_events[k].name) : NULL;
 		if (ev && ev->id > 0 && (unsigned int)ev->id > max_id)
 			max_id = (unsigned int)ev->id;
 	}
@@ -116,69 +138,84 @@ int es_layout_init(struct es_layout *layout, struct tep_handle *tep,
 		return -ENOMEM;
 	}
 
-	for (i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++) {
-		ev = tep_find_event_by_name(tep, "kvm", wanted[i].name);
+	for (k = 1; k < ES_EV_NKINDS; k++) {
+		struct es_field ct, cp;
+
+		ev = es_events[k].name
+			? tep_find_event_by_name(tep, "kvm", es_events[k].name) : NULL;
 		if (!ev || ev->id < 0)
 			continue;
 		/* Events sharing the common header layout only. */
-		struct es_field ct, cp;
 		if (take_field(ev, "common_type", &ct, true) ||
 		    take_field(ev, "common_pid", &cp, true) ||
 		    ct.offset != layout->common_type.offset ||
 		    cp.offset != layout->common_pid.offset)
 			continue;
-		switch (wanted[i].kind) {
-		case ES_EV_ENTRY:
-			layout->has_entry = true;
-			break;
-		case ES_EV_HVC:
-			if (take_field(ev, "r0", &layout->hvc_r0, false))
-				continue;
-			opt_field(ev, "imm", &layout->hvc_imm);
-			opt_field(ev, "vcpu_pc", &layout->hvc_pc);
-			break;
-		case ES_EV_SYS_ACCESS:
-			if (take_field(ev, "Op0", &layout->sa_op0, false) ||
-			    take_field(ev, "Op1", &layout->sa_op1, false) ||
-			    take_field(ev, "CRn", &layout->sa_crn, false) ||
-			    take_field(ev, "CRm", &layout->sa_crm, false) ||
-			    take_field(ev, "Op2", &layout->sa_op2, false) ||
-			    take_field(ev, "is_write", &layout->sa_is_write, false))
-				continue;
-			break;
-		case ES_EV_HANDLE_SYS_REG:
-			/* 'hsr' in 6.1, renamed 'esr' later */
-			if (take_field(ev, "hsr", &layout->hsr_esr, false) &&
-			    take_field(ev, "esr", &layout->hsr_esr, false))
-				continue;
-			break;
-		case ES_EV_MMIO:
-			if (take_field(ev, "type", &layout->mmio_type, false) ||
-			    take_field(ev, "len", &layout->mmio_len, false) ||
-			    (take_field(ev, "gpa", &layout->mmio_gpa, false) &&
-			     take_field(ev, "phys_addr", &layout->mmio_gpa, false)))
-				continue;
-			break;
-		case ES_EV_USERSPACE_EXIT:
-			if (take_field(ev, "reason", &layout->ue_reason, false))
-				continue;
-			opt_field(ev, "errno", &layout->ue_errno);
-			break;
-		case ES_EV_GUEST_FAULT:
-			opt_field(ev, "ipa", &layout->gf_ipa);
-			break;
-		default:
-			break;
-		}
-		layout->kind_by_id[ev->id] = (uint8_t)wanted[i].kind;
+		if (k != ES_EV_EXIT &&		/* taken by es_layout_init */
+		    take_fields(ev, &es_events[k], layout->swap, &layout->ev[k]))
+			continue;
+		layout->ev[k].found = true;
+		layout->kind_by_id[ev->id] = (uint8_t)k;
 	}
 	return 0;
+}
+
+int es_layout_init(struct es_layout *layout, struct tep_handle *tep,
+		   struct es_error *err)
+{
+	const struct es_event_desc *exit_desc = &es_events[ES_EV_EXIT];
+	struct tep_event *exit_ev;
+	char names[128];
+
+	memset(layout, 0, sizeof(*layout));
+	layout->swap = tep_is_file_bigendian(tep) != tep_is_local_bigendian(tep);
+
+	exit_ev = tep_find_event_by_name(tep, "kvm", exit_desc->name);
+	if (!exit_ev) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "no kvm events in the trace (record with 'trace-cmd record -e kvm')");
+		return -ENOMSG;
+	}
+
+	if (take_field(exit_ev, "common_type", &layout->common_type, true) ||
+	    take_field(exit_ev, "common_pid", &layout->common_pid, true) ||
+	    layout->common_type.size != 2) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "unexpected event format: no usable common_type/common_pid");
+		return -EPROTO;
+	}
+	if (take_fields(exit_ev, exit_desc, layout->swap, &layout->ev[ES_EV_EXIT])) {
+		required_names(exit_desc, names, sizeof(names));
+		snprintf(err->msg, sizeof(err->msg),
+			 "unexpected %s format: no integer fields %s (not an arm64 trace?)",
+			 exit_desc->name, names);
+		return -EPROTO;
+	}
+	/* Our kernel patch appends these; their presence marks a patched trace. */
+	layout->patched = layout->ev[ES_EV_EXIT].patched;
+	return map_events(layout, tep, err);
 }
 
 void es_layout_release(struct es_layout *layout)
 {
 	free(layout->kind_by_id);
 	layout->kind_by_id = NULL;
+}
+
+const struct es_field *es_layout_field(const struct es_layout *layout,
+				       enum es_kind kind, const char *name)
+{
+	const struct es_event_desc *d;
+	unsigned int i;
+
+	if ((unsigned int)kind >= ES_EV_NKINDS)
+		return NULL;
+	d = &es_events[kind];
+	for (i = 0; i < ES_MAX_FIELDS && d->field[i].name; i++)
+		if (!strcmp(d->field[i].name, name) ||
+		    (d->field[i].alt && !strcmp(d->field[i].alt, name)))
+			return &layout->ev[kind].slot[i].f;
+	return NULL;
 }
 
 static inline uint64_t bswap_n(uint64_t v, unsigned int size)
@@ -219,10 +256,52 @@ static inline bool fits(const struct es_field *f, uint32_t size)
 	return (uint32_t)f->offset + f->size <= size;
 }
 
+/* Reads the slot's field (inside the record) into its member at p. */
+static void convert_slot(const struct es_layout *l, const uint8_t *data,
+			 const struct es_slot *s, uint8_t *p)
+{
+	uint64_t v = 0;
+
+	switch (s->f.size) {
+	case 1: v = data[s->f.offset]; break;
+	case 2: { uint16_t x; memcpy(&x, data + s->f.offset, 2); v = x; break; }
+	case 4: { uint32_t x; memcpy(&x, data + s->f.offset, 4); v = x; break; }
+	case 8: memcpy(&v, data + s->f.offset, 8); break;
+	}
+	if (l->swap)
+		v = bswap_n(v, s->f.size);
+	v = (uint64_t)((int64_t)(v << s->sext) >> s->sext);
+	switch (s->store) {
+	case 1: { uint8_t x = (uint8_t)v; memcpy(p, &x, 1); break; }
+	case 2: { uint16_t x = (uint16_t)v; memcpy(p, &x, 2); break; }
+	case 4: { uint32_t x = (uint32_t)v; memcpy(p, &x, 4); break; }
+	case 8: memcpy(p, &v, 8); break;
+	case ES_STORE_BOOL: { bool b = v != 0; memcpy(p, &b, 1); break; }
+	}
+}
+
+/* The slot's field into its member of ev; most are copied as they are. */
+static inline void decode_slot(const struct es_layout *l, const uint8_t *data,
+			       const struct es_slot *s, struct es_event *ev)
+{
+	uint8_t *p = (uint8_t *)ev + s->member;
+	const uint8_t *f = data + s->f.offset;
+
+	switch (s->op) {
+	case ES_OP_COPY1: memcpy(p, f, 1); break;
+	case ES_OP_COPY2: memcpy(p, f, 2); break;
+	case ES_OP_COPY4: memcpy(p, f, 4); break;
+	case ES_OP_COPY8: memcpy(p, f, 8); break;
+	default: convert_slot(l, data, s, p); break;
+	}
+}
+
 int es_decode(const struct es_layout *l, const void *record, uint32_t size,
 	      struct es_event *ev)
 {
 	const uint8_t *data = record;
+	const struct es_event_layout *el;
+	const struct es_slot *s, *end;
 	unsigned int id;
 
 	ev->kind = ES_EV_OTHER;
@@ -234,77 +313,11 @@ int es_decode(const struct es_layout *l, const void *record, uint32_t size,
 		return 0;
 	ev->tid = (int32_t)get(l, data, &l->common_pid);
 
-	switch ((enum es_kind)l->kind_by_id[id]) {
-	case ES_EV_EXIT:
-		if (!fits(&l->exit_ret, size) || !fits(&l->exit_ec, size) ||
-		    !fits(&l->exit_pc, size))
-			return -EBADMSG;
-		ev->u.exit.ret = (int64_t)get(l, data, &l->exit_ret);
-		ev->u.exit.ec = (uint32_t)get(l, data, &l->exit_ec);
-		ev->u.exit.pc = get(l, data, &l->exit_pc);
-		if (l->patched) {
-			if (!fits(&l->exit_vm_pid, size) ||
-			    !fits(&l->exit_vcpu_id, size) ||
-			    !fits(&l->exit_count, size))
-				return -EBADMSG;
-			ev->u.exit.vm_pid = (int32_t)get(l, data, &l->exit_vm_pid);
-			ev->u.exit.vcpu_id = (uint32_t)get(l, data, &l->exit_vcpu_id);
-			ev->u.exit.exit_count = get(l, data, &l->exit_count);
-		}
-		ev->kind = ES_EV_EXIT;
-		return 0;
-	case ES_EV_ENTRY:
-		ev->kind = ES_EV_ENTRY;
-		return 0;
-	case ES_EV_HVC:
-		if (!fits(&l->hvc_r0, size) || !fits(&l->hvc_imm, size))
-			return -EBADMSG;
-		ev->u.hvc.r0 = get(l, data, &l->hvc_r0);
-		ev->u.hvc.imm = get(l, data, &l->hvc_imm);
-		ev->kind = ES_EV_HVC;
-		return 0;
-	case ES_EV_SYS_ACCESS:
-		if (!fits(&l->sa_op0, size) || !fits(&l->sa_op1, size) ||
-		    !fits(&l->sa_crn, size) || !fits(&l->sa_crm, size) ||
-		    !fits(&l->sa_op2, size) || !fits(&l->sa_is_write, size))
-			return -EBADMSG;
-		ev->u.sys.op0 = (uint8_t)get(l, data, &l->sa_op0);
-		ev->u.sys.op1 = (uint8_t)get(l, data, &l->sa_op1);
-		ev->u.sys.crn = (uint8_t)get(l, data, &l->sa_crn);
-		ev->u.sys.crm = (uint8_t)get(l, data, &l->sa_crm);
-		ev->u.sys.op2 = (uint8_t)get(l, data, &l->sa_op2);
-		ev->u.sys.is_write = !!get(l, data, &l->sa_is_write);
-		ev->kind = ES_EV_SYS_ACCESS;
-		return 0;
-	case ES_EV_HANDLE_SYS_REG:
-		if (!fits(&l->hsr_esr, size))
-			return -EBADMSG;
-		ev->u.hsr.esr = get(l, data, &l->hsr_esr);
-		ev->kind = ES_EV_HANDLE_SYS_REG;
-		return 0;
-	case ES_EV_MMIO:
-		if (!fits(&l->mmio_type, size) || !fits(&l->mmio_len, size) ||
-		    !fits(&l->mmio_gpa, size))
-			return -EBADMSG;
-		ev->u.mmio.type = (uint32_t)get(l, data, &l->mmio_type);
-		ev->u.mmio.len = (uint32_t)get(l, data, &l->mmio_len);
-		ev->u.mmio.gpa = get(l, data, &l->mmio_gpa);
-		ev->kind = ES_EV_MMIO;
-		return 0;
-	case ES_EV_USERSPACE_EXIT:
-		if (!fits(&l->ue_reason, size) || !fits(&l->ue_errno, size))
-			return -EBADMSG;
-		ev->u.uexit.reason = (uint32_t)get(l, data, &l->ue_reason);
-		ev->u.uexit.err = (int32_t)get(l, data, &l->ue_errno);
-		ev->kind = ES_EV_USERSPACE_EXIT;
-		return 0;
-	case ES_EV_GUEST_FAULT:
-		if (!fits(&l->gf_ipa, size))
-			return -EBADMSG;
-		ev->u.fault.ipa = get(l, data, &l->gf_ipa);
-		ev->kind = ES_EV_GUEST_FAULT;
-		return 0;
-	default:
-		return 0;
-	}
+	el = &l->ev[l->kind_by_id[id]];
+	if (size < el->min_size)
+		return -EBADMSG;
+	for (s = el->slot, end = s + el->nslots; s < end; s++)
+		decode_slot(l, data, s, ev);
+	ev->kind = (enum es_kind)l->kind_by_id[id];
+	return 0;
 }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * exitstat: the command line. Parses options, runs libexitstat and hands
- * the result to the subcommand's printer. Exit status: 0 success, 1 bad
- * input (one line on stderr: "exitstat: FILE: problem"), 2 usage error.
+ * exitstat: the command line. Picks the subcommand, parses the common
+ * options and the command's own (declared in its cmd-*.c) and runs it.
+ * Exit status: 0 success, 1 bad input (one line on stderr: "exitstat:
+ * FILE: problem"), 2 usage error.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -14,73 +15,189 @@
 
 #define EXITSTAT_VERSION "1.0"
 
-struct command {
-	const char *name;
-	int (*fn)(struct cli *cli);
-	int nfiles;
-	const char *synopsis;
-	const char *help;
-};
-
-static const char common_help[] =
-"Common options:\n"
-"  --json              JSON output: one object, its keys with their units in\n"
-"                      exitstat(1), JSON OUTPUT\n"
-"  --csv               CSV output: one block per table, headed by '# NAME',\n"
-"                      with the JSON keys\n"
-"  --pid PID           only exits of this guest: the VMM process (vm_pid on\n"
-"                      patched traces, tgid with --tgid-map; on stock traces\n"
-"                      without process information: the vcpu thread id)\n"
-"  --vcpu N            only this vcpu (vcpu_id on patched traces, the vcpu\n"
-"                      thread id on stock ones)\n"
-"  --class LIST        only these exit classes, comma separated: names as\n"
-"                      printed (CP15_32, DABT_LOW, IRQ, HVC32, ...) or EC numbers\n"
-"  --from SEC          ignore exits before SEC seconds after the first event\n"
-"  --to SEC            ignore exits from SEC seconds after the first event on\n"
-"  --tgid-map FILE     'tid tgid' lines (tracefs saved_tgids) naming each\n"
-"                      vcpu thread's process on stock traces\n"
-"  --reader HOW        how records are read (results are identical): page\n"
-"                      (default: zpage on zstd-compressed files, else tcpage),\n"
-"                      zpage (own zstd decompression), tcpage (libtracecmd's\n"
-"                      pages), record or iterate (libtracecmd per record)\n"
-"  -h, --help          this help\n";
-
-static const struct command commands[] = {
-	{ "summary", cmd_summary, 1, "summary [OPTIONS] TRACE",
-	  "Exits per class with their count, share and time spent in the host\n"
-	  "(kvm_exit to the next kvm_entry of the same thread: total, mean, p50,\n"
-	  "p99, max), then per vcpu and per guest. The header gives the trace\n"
-	  "span, event totals, the identity method and unpaired records.\n" },
-	{ "timeline", cmd_timeline, 1, "timeline [OPTIONS] [--interval MS] TRACE",
-	  "Exits per time interval (default 100 ms) and class: a stable rate or\n"
-	  "bursts? Rows are streamed; empty intervals are printed too.\n"
-	  "  --interval MS       interval length in milliseconds (may be fractional)\n" },
-	{ "hvc", cmd_hvc, 1, "hvc [OPTIONS] [--calls] TRACE",
-	  "HVC/SMC calls by SMCCC function ID (x0/w0 or r0 from kvm_hvc_arm64):\n"
-	  "PSCI functions, SMCCC architecture calls and KVM vendor-hypervisor\n"
-	  "calls by name, unknown IDs raw with their SMCCC owner; per conduit\n"
-	  "(HVC64, HVC32, SMC64, SMC32).\n"
-	  "  --calls             also every call in trace order: time, guest, vcpu,\n"
-	  "                      function and the exit's counter (patched traces)\n" },
-	{ "sysreg", cmd_sysreg, 1, "sysreg [OPTIONS] TRACE",
-	  "Trapped system register, CP15, CP14 and CP10 accesses by register name\n"
-	  "and direction, from kvm_sys_access (decoded from Op0/Op1/CRn/CRm/Op2\n"
-	  "in the context of the exit's class) and kvm_handle_sys_reg's ESR ISS\n"
-	  "for accesses KVM did not handle.\n" },
-	{ "mmio", cmd_mmio, 1, "mmio [OPTIONS] TRACE",
-	  "MMIO accesses by guest physical page and device region (QEMU 'virt'\n"
-	  "map), reads/writes, handled in the kernel or in userspace (a\n"
-	  "kvm_userspace_exit with reason MMIO followed the access).\n" },
-	{ "lost", cmd_lost, 1, "lost [OPTIONS] TRACE",
-	  "Lost events: trace-cmd's missed-event markers per CPU buffer (with and\n"
-	  "without a count), the buffer overruns stored in the file, and on\n"
-	  "patched traces the exact per-vcpu gaps in kvm_exit's exit_count.\n" },
-	{ "compare", cmd_compare, 2, "compare [OPTIONS] TRACE_A TRACE_B",
-	  "Two traces side by side: exits per class, share and rate (exits/s\n"
-	  "over each trace's span), with the change from A to B.\n" },
+static const struct command *const commands[] = {
+	&cmd_summary, &cmd_timeline, &cmd_hvc, &cmd_sysreg, &cmd_mmio,
+	&cmd_lost, &cmd_compare,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+/* ------------------------------------------------------------------ */
+/* The common options */
+
+static const char *take_json(struct cli *cli, const char *arg)
+{
+	(void)arg;
+	cli->fmt = OUT_JSON;
+	return NULL;
+}
+
+static const char *take_csv(struct cli *cli, const char *arg)
+{
+	(void)arg;
+	cli->fmt = OUT_CSV;
+	return NULL;
+}
+
+static const char *take_id(const char *arg, bool *has, int64_t *id)
+{
+	double v;
+
+	if (parse_number(arg, &v) || v < 0 || v != (double)(int64_t)v)
+		return "not a non-negative integer: '%s'";
+	*has = true;
+	*id = (int64_t)v;
+	return NULL;
+}
+
+static const char *take_pid(struct cli *cli, const char *arg)
+{
+	return take_id(arg, &cli->opts.filter.has_pid, &cli->opts.filter.pid);
+}
+
+static const char *take_vcpu(struct cli *cli, const char *arg)
+{
+	return take_id(arg, &cli->opts.filter.has_vcpu, &cli->opts.filter.vcpu);
+}
+
+static const char *take_class(struct cli *cli, const char *arg)
+{
+	struct es_filter *f = &cli->opts.filter;
+	char *copy = strdup(arg), *tok, *save = NULL;
+	const char *why = NULL;
+
+	if (!copy)
+		return "unknown exit class in '%s' (see exitstat(1) for the names)";
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		int cls = es_class_from_name(tok);
+
+		if (cls < 0) {
+			why = "unknown exit class in '%s' (see exitstat(1) for the names)";
+			break;
+		}
+		f->classes[cls] = 1;
+	}
+	free(copy);
+	f->has_class = true;
+	return why;
+}
+
+static const char *take_time(const char *arg, bool *has, double *secs)
+{
+	double v;
+
+	if (parse_number(arg, &v) || v < 0)
+		return "not a time in seconds: '%s'";
+	*has = true;
+	*secs = v;
+	return NULL;
+}
+
+static const char *take_from(struct cli *cli, const char *arg)
+{
+	return take_time(arg, &cli->opts.filter.has_from, &cli->opts.filter.from_s);
+}
+
+static const char *take_to(struct cli *cli, const char *arg)
+{
+	return take_time(arg, &cli->opts.filter.has_to, &cli->opts.filter.to_s);
+}
+
+static const char *take_tgid_map(struct cli *cli, const char *arg)
+{
+	cli->opts.tgid_map = arg;
+	return NULL;
+}
+
+static const char *take_reader(struct cli *cli, const char *arg)
+{
+	static const struct {
+		const char *name;
+		enum es_reader reader;
+	} readers[] = {
+		{ "page", ES_READ_PAGE }, { "zpage", ES_READ_ZPAGE },
+		{ "tcpage", ES_READ_TCPAGE }, { "record", ES_READ_RECORD },
+		{ "iterate", ES_READ_ITERATE },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(readers) / sizeof(readers[0]); i++) {
+		if (!strcmp(arg, readers[i].name)) {
+			cli->opts.reader = readers[i].reader;
+			return NULL;
+		}
+	}
+	return "--reader: expected page, zpage, tcpage, record or iterate, not '%s'";
+}
+
+static const struct cli_option common_options[] = {
+	{ "json", NULL, "JSON output: one object, its keys with their units in\n"
+	  "exitstat(1), JSON OUTPUT", take_json },
+	{ "csv", NULL, "CSV output: one block per table, headed by '# NAME',\n"
+	  "with the JSON keys", take_csv },
+	{ "pid", "PID", "only exits of this guest: the VMM process (vm_pid on\n"
+	  "patched traces, tgid with --tgid-map; on stock traces\n"
+	  "without process information: the vcpu thread id)", take_pid },
+	{ "vcpu", "N", "only this vcpu (vcpu_id on patched traces, the vcpu\n"
+	  "thread id on stock ones)", take_vcpu },
+	{ "class", "LIST", "only these exit classes, comma separated: names as\n"
+	  "printed (CP15_32, DABT_LOW, IRQ, HVC32, ...) or EC numbers", take_class },
+	{ "from", "SEC", "ignore exits before SEC seconds after the first event",
+	  take_from },
+	{ "to", "SEC", "ignore exits from SEC seconds after the first event on",
+	  take_to },
+	{ "tgid-map", "FILE", "'tid tgid' lines (tracefs saved_tgids) naming each\n"
+	  "vcpu thread's process on stock traces", take_tgid_map },
+	{ "reader", "HOW", "how records are read (results are identical): page\n"
+	  "(default: zpage on zstd-compressed files, else tcpage),\n"
+	  "zpage (own zstd decompression), tcpage (libtracecmd's\n"
+	  "pages), record or iterate (libtracecmd per record)", take_reader },
+	{ NULL, NULL, NULL, NULL },
+};
+
+/* ------------------------------------------------------------------ */
+/* Usage */
+
+#define HELP_COLUMN 22
+
+static void print_option(const char *head, const char *help)
+{
+	const char *p = help, *nl;
+
+	printf("  %-*s", HELP_COLUMN - 2, head);
+	if (strlen(head) >= HELP_COLUMN - 2)
+		printf("\n%*s", HELP_COLUMN, "");
+	while ((nl = strchr(p, '\n'))) {
+		printf("%.*s\n%*s", (int)(nl - p), p, HELP_COLUMN, "");
+		p = nl + 1;
+	}
+	printf("%s\n", p);
+}
+
+static void print_options(const struct cli_option *o)
+{
+	char head[64];
+
+	for (; o && o->name; o++) {
+		snprintf(head, sizeof(head), "--%s%s%s", o->name,
+			 o->arg ? " " : "", o->arg ? o->arg : "");
+		print_option(head, o->help);
+	}
+}
+
+static void print_synopsis(FILE *f, const struct command *c)
+{
+	const struct cli_option *o;
+
+	fprintf(f, "%s [OPTIONS]", c->name);
+	for (o = c->options; o && o->name; o++) {
+		if (o->arg)
+			fprintf(f, " [--%s %s]", o->name, o->arg);
+		else
+			fprintf(f, " [--%s]", o->name);
+	}
+	fprintf(f, c->nfiles == 1 ? " TRACE" : " TRACE_A TRACE_B");
+}
 
 static void main_usage(FILE *f)
 {
@@ -90,16 +207,26 @@ static void main_usage(FILE *f)
 		"Usage: exitstat COMMAND [OPTIONS] TRACE...\n"
 		"Analyze KVM/arm64 exit traces (trace.dat from 'trace-cmd record -e kvm').\n\n"
 		"Commands:\n");
-	for (i = 0; i < NCOMMANDS; i++)
-		fprintf(f, "  %s\n", commands[i].synopsis);
+	for (i = 0; i < NCOMMANDS; i++) {
+		fprintf(f, "  ");
+		print_synopsis(f, commands[i]);
+		fprintf(f, "\n");
+	}
 	fprintf(f,
 		"\n'exitstat COMMAND --help' describes a command; see also exitstat(1).\n"
 		"Exit status: 0 success, 1 unusable input, 2 usage error.\n");
 }
 
+/* The command's help, its own options, then the common ones. */
 static void command_usage(const struct command *c)
 {
-	printf("Usage: exitstat %s\n\n%s\n%s", c->synopsis, c->help, common_help);
+	printf("Usage: exitstat ");
+	print_synopsis(stdout, c);
+	printf("\n\n%s", c->help);
+	print_options(c->options);
+	printf("\nCommon options:\n");
+	print_options(common_options);
+	print_option("-h, --help", "this help");
 }
 
 static int usage_error(const char *cmd, const char *fmt, const char *arg)
@@ -110,141 +237,140 @@ static int usage_error(const char *cmd, const char *fmt, const char *arg)
 	return 2;
 }
 
-static int parse_number(const char *s, double *out)
-{
-	char *end;
+/* ------------------------------------------------------------------ */
+/* Parsing */
 
-	errno = 0;
-	*out = strtod(s, &end);
-	return errno || end == s || *end || *out != *out ? -EINVAL : 0;
-}
-
-static int parse_classes(const char *list, struct es_filter *f)
-{
-	char *copy = strdup(list), *tok, *save = NULL;
-	int ret = 0;
-
-	if (!copy)
-		return -ENOMEM;
-	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		int cls = es_class_from_name(tok);
-
-		if (cls < 0) {
-			ret = -EINVAL;
-			break;
-		}
-		f->classes[cls] = 1;
-	}
-	free(copy);
-	f->has_class = true;
-	return ret;
-}
-
-enum {
-	OPT_JSON = 256, OPT_CSV, OPT_PID, OPT_VCPU, OPT_CLASS, OPT_FROM, OPT_TO,
-	OPT_INTERVAL, OPT_TGID, OPT_READER, OPT_CALLS,
+/* An option getopt_long knows while parsing for one command. */
+struct known {
+	const struct cli_option *opt;
+	const struct command *owner;	/* NULL: a common option */
 };
 
-static int parse_args(const struct command *c, int argc, char **argv,
-		      struct cli *cli)
+static bool known_name(const struct known *k, size_t n, const char *name)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "csv", no_argument, NULL, OPT_CSV },
-		{ "pid", required_argument, NULL, OPT_PID },
-		{ "vcpu", required_argument, NULL, OPT_VCPU },
-		{ "class", required_argument, NULL, OPT_CLASS },
-		{ "from", required_argument, NULL, OPT_FROM },
-		{ "to", required_argument, NULL, OPT_TO },
-		{ "interval", required_argument, NULL, OPT_INTERVAL },
-		{ "tgid-map", required_argument, NULL, OPT_TGID },
-		{ "reader", required_argument, NULL, OPT_READER },
-		{ "calls", no_argument, NULL, OPT_CALLS },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct es_filter *f = &cli->opts.filter;
-	double v;
+	while (n--)
+		if (!strcmp(k[n].opt->name, name))
+			return true;
+	return false;
+}
+
+static size_t add_options(struct known *k, size_t n, const struct cli_option *o,
+			  const struct command *owner)
+{
+	for (; o && o->name; o++) {
+		if (known_name(k, n, o->name))
+			continue;
+		k[n].opt = o;
+		k[n++].owner = owner;
+	}
+	return n;
+}
+
+static size_t count_options(const struct cli_option *o)
+{
+	size_t n = 0;
+
+	while (o && o[n].name)
+		n++;
+	return n;
+}
+
+/*
+ * The common options, the command's own, then the other commands' (so that
+ * they are told whose they are, and abbreviations mean what they mean for
+ * any command); the getopt_long table of them, option i with val 256 + i.
+ */
+static size_t known_options(const struct command *c, struct known **known,
+			    struct option **longopts)
+{
+	size_t max = count_options(common_options), n, i;
+
+	for (i = 0; i < NCOMMANDS; i++)
+		max += count_options(commands[i]->options);
+	*known = calloc(max, sizeof(**known));
+	*longopts = calloc(max + 2, sizeof(**longopts));
+	if (!*known || !*longopts)
+		out_oom();
+	n = add_options(*known, 0, common_options, NULL);
+	n = add_options(*known, n, c->options, c);
+	for (i = 0; i < NCOMMANDS; i++)
+		n = add_options(*known, n, commands[i]->options, commands[i]);
+	for (i = 0; i < n; i++) {
+		(*longopts)[i].name = (*known)[i].opt->name;
+		(*longopts)[i].has_arg = (*known)[i].opt->arg ? required_argument
+							      : no_argument;
+		(*longopts)[i].val = 256 + (int)i;
+	}
+	(*longopts)[n].name = "help";
+	(*longopts)[n].val = 'h';
+	return n;
+}
+
+/* getopt_long said '?': optopt is the short option, or the long option's
+ * val when its argument is missing or not wanted, or 0 when unknown. */
+static int bad_option(const struct command *c, const struct option *longopts,
+		      const char *given)
+{
+	const struct option *o;
+
+	if (optopt > 0 && optopt < 256)
+		return usage_error(c->name, "unknown option '-%s'",
+				   (char[]){ (char)optopt, 0 });
+	for (o = longopts; optopt && o->name; o++)
+		if (o->val == optopt)
+			return usage_error(c->name, o->has_arg
+					   ? "option '--%s' needs an argument"
+					   : "option '--%s' takes no argument", o->name);
+	return usage_error(c->name, "unknown option '%s'", given);
+}
+
+#define PARSE_HELP (-1)		/* --help shown */
+
+static int parse_options(const struct command *c, int argc, char **argv,
+			 struct cli *cli, const struct known *known, size_t n,
+			 const struct option *longopts)
+{
+	const struct known *k;
+	const char *why;
+	char msg[128];
 	int opt;
 
 	opterr = 0;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'h':
+		if (opt == 'h') {
 			command_usage(c);
-			exit(0);
-		case OPT_JSON:
-			cli->fmt = OUT_JSON;
-			break;
-		case OPT_CSV:
-			cli->fmt = OUT_CSV;
-			break;
-		case OPT_PID:
-		case OPT_VCPU:
-			if (parse_number(optarg, &v) || v < 0 || v != (double)(int64_t)v)
-				return usage_error(c->name, "not a non-negative integer: '%s'", optarg);
-			if (opt == OPT_PID) {
-				f->has_pid = true;
-				f->pid = (int64_t)v;
-			} else {
-				f->has_vcpu = true;
-				f->vcpu = (int64_t)v;
-			}
-			break;
-		case OPT_CLASS:
-			if (parse_classes(optarg, f))
-				return usage_error(c->name, "unknown exit class in '%s' (see exitstat(1) for the names)", optarg);
-			break;
-		case OPT_FROM:
-		case OPT_TO:
-			if (parse_number(optarg, &v) || v < 0)
-				return usage_error(c->name, "not a time in seconds: '%s'", optarg);
-			if (opt == OPT_FROM) {
-				f->has_from = true;
-				f->from_s = v;
-			} else {
-				f->has_to = true;
-				f->to_s = v;
-			}
-			break;
-		case OPT_INTERVAL:
-			if (c->fn != cmd_timeline)
-				return usage_error(c->name, "%s: only for 'timeline'", "--interval");
-			if (parse_number(optarg, &v) || v < 0.001 || v > 1e9)
-				return usage_error(c->name, "not an interval in ms (0.001 or more): '%s'", optarg);
-			cli->opts.interval_ns = (uint64_t)(v * 1e6);
-			break;
-		case OPT_CALLS:
-			if (c->fn != cmd_hvc)
-				return usage_error(c->name, "%s: only for 'hvc'", "--calls");
-			cli->calls = true;
-			break;
-		case OPT_TGID:
-			cli->opts.tgid_map = optarg;
-			break;
-		case OPT_READER:
-			if (!strcmp(optarg, "page"))
-				cli->opts.reader = ES_READ_PAGE;
-			else if (!strcmp(optarg, "zpage"))
-				cli->opts.reader = ES_READ_ZPAGE;
-			else if (!strcmp(optarg, "tcpage"))
-				cli->opts.reader = ES_READ_TCPAGE;
-			else if (!strcmp(optarg, "record"))
-				cli->opts.reader = ES_READ_RECORD;
-			else if (!strcmp(optarg, "iterate"))
-				cli->opts.reader = ES_READ_ITERATE;
-			else
-				return usage_error(c->name, "--reader: expected page, zpage, tcpage, record or iterate, not '%s'", optarg);
-			break;
-		case '?':
-		default:
-			if (optopt)
-				return usage_error(c->name, "option needs an argument or is unknown: -%c",
-						   (char[]){ (char)optopt, 0 });
-			return usage_error(c->name, "unknown option '%s'", argv[optind - 1]);
+			return PARSE_HELP;
 		}
+		if (opt < 256 || (size_t)opt - 256 >= n)
+			return bad_option(c, longopts, argv[optind - 1]);
+		k = &known[opt - 256];
+		if (k->owner && k->owner != c) {
+			snprintf(msg, sizeof(msg), "--%s: only for '%s'",
+				 k->opt->name, k->owner->name);
+			return usage_error(c->name, "%s", msg);
+		}
+		why = k->opt->take(cli, optarg);
+		if (why)
+			return usage_error(c->name, why, optarg);
 	}
+	return 0;
+}
+
+/* 0, PARSE_HELP, or 2 after a usage error. */
+static int parse_args(const struct command *c, int argc, char **argv,
+		      struct cli *cli)
+{
+	const struct es_filter *f = &cli->opts.filter;
+	struct option *longopts;
+	struct known *known;
+	size_t n = known_options(c, &known, &longopts);
+	int ret = parse_options(c, argc, argv, cli, known, n, longopts);
+
+	free(known);
+	free(longopts);
+	if (ret)
+		return ret;
 	if (f->has_from && f->has_to && f->to_s <= f->from_s)
 		return usage_error(c->name, "--to must be after --from%s", "");
 	if (argc - optind != c->nfiles)
@@ -277,7 +403,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	for (i = 0; i < NCOMMANDS; i++)
-		if (!strcmp(argv[1], commands[i].name))
+		if (!strcmp(argv[1], commands[i]->name))
 			break;
 	if (i == NCOMMANDS) {
 		fprintf(stderr, "exitstat: unknown command '%s'\n", argv[1]);
@@ -285,10 +411,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	memset(&cli, 0, sizeof(cli));
-	cli.cmd = commands[i].name;
+	cli.cmd = commands[i]->name;
 	cli.fmt = OUT_TEXT;
-	ret = parse_args(&commands[i], argc - 1, argv + 1, &cli);
+	ret = parse_args(commands[i], argc - 1, argv + 1, &cli);
 	if (ret)
-		return ret;
-	return commands[i].fn(&cli);
+		return ret == PARSE_HELP ? 0 : ret;
+	return commands[i]->run(&cli);
 }

@@ -78,8 +78,9 @@ const char *es_mmio_region(uint64_t gpa);	/* QEMU 'virt' board map */
 const char *es_userspace_exit_name(uint32_t reason);
 
 /* ------------------------------------------------------------------ */
-/* Record decoding (decode.c). Offsets come from the trace's own event
- * formats, looked up once. */
+/* Record decoding (decode.c). The kvm events read, their fields and the
+ * members of struct es_event they fill are one table (events.c); offsets
+ * come from the trace's own event formats, looked up once. */
 
 enum es_kind {
 	ES_EV_OTHER = 0,
@@ -92,29 +93,6 @@ enum es_kind {
 	ES_EV_USERSPACE_EXIT,
 	ES_EV_GUEST_FAULT,
 	ES_EV_NKINDS
-};
-
-struct es_field {
-	uint16_t offset;
-	uint8_t size;		/* 0: field absent */
-	uint8_t is_signed;
-};
-
-struct es_layout {
-	bool swap;			/* file endianness differs from ours */
-	bool patched;			/* kvm_exit carries vm_pid/vcpu_id/exit_count */
-	bool has_entry;
-	struct es_field common_type, common_pid;
-	unsigned int max_id;
-	uint8_t *kind_by_id;		/* [max_id + 1] */
-	struct es_field exit_ret, exit_ec, exit_pc, exit_vm_pid, exit_vcpu_id,
-			exit_count;
-	struct es_field hvc_r0, hvc_imm, hvc_pc;
-	struct es_field sa_is_write, sa_op0, sa_op1, sa_crn, sa_crm, sa_op2;
-	struct es_field hsr_esr;
-	struct es_field mmio_type, mmio_len, mmio_gpa;
-	struct es_field ue_reason, ue_errno;
-	struct es_field gf_ipa;
 };
 
 struct es_event {
@@ -153,12 +131,57 @@ struct es_event {
 	} u;
 };
 
+struct es_field {
+	uint16_t offset;
+	uint8_t size;		/* 0: field absent */
+	uint8_t is_signed;
+};
+
+#define ES_MAX_FIELDS 8		/* of one event */
+
+/* One field of an event in this trace: where it lies in the record, and
+ * which member of struct es_event it fills. */
+struct es_slot {
+	struct es_field f;	/* size 0: absent (optional), reads as 0 */
+	uint8_t op;		/* how: enum es_slot_op */
+	uint8_t store;		/* member width 1, 2, 4, 8 or ES_STORE_BOOL */
+	uint8_t sext;		/* signed: shift that sign-extends it, else 0 */
+	uint16_t member;	/* offset in struct es_event */
+};
+#define ES_STORE_BOOL 0x10
+
+enum es_slot_op {
+	ES_OP_CONVERT,		/* read (absent: 0), swap, extend or truncate */
+	ES_OP_COPY1, ES_OP_COPY2, ES_OP_COPY4, ES_OP_COPY8,	/* as it is */
+};
+
+struct es_event_layout {
+	bool found;		/* in the trace, with its required fields */
+	bool patched;		/* has all its fields of our kernel patch */
+	uint8_t nslots;		/* the event's fields in table order */
+	uint32_t min_size;	/* shorter records are malformed */
+	struct es_slot slot[ES_MAX_FIELDS];
+};
+
+struct es_layout {
+	bool swap;			/* file endianness differs from ours */
+	bool patched;			/* kvm_exit carries vm_pid/vcpu_id/exit_count */
+	struct es_field common_type, common_pid;
+	unsigned int max_id;
+	uint8_t *kind_by_id;		/* [max_id + 1] */
+	struct es_event_layout ev[ES_EV_NKINDS];	/* by kind */
+};
+
 int es_layout_init(struct es_layout *layout, struct tep_handle *tep,
 		   struct es_error *err);
 void es_layout_release(struct es_layout *layout);
 /* 0 and *ev filled; -EBADMSG if the record is too short for its format. */
 int es_decode(const struct es_layout *layout, const void *data, uint32_t size,
 	      struct es_event *ev);
+/* Where the field the event table calls name lies in this trace's records
+ * of that kind (size 0: absent), or NULL if the table has no such field. */
+const struct es_field *es_layout_field(const struct es_layout *layout,
+				       enum es_kind kind, const char *name);
 
 /* ------------------------------------------------------------------ */
 /* Ring-buffer sub-buffer ("page") walker (page.c), bounds checked. */

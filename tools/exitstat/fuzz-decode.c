@@ -2,11 +2,11 @@
 /*
  * libFuzzer target over the record-decoding layer: the input is taken as
  * ring-buffer pages (walked by page.c) and as a stream of raw records, all
- * decoded (decode.c) and fed through the analysis engine (stats.c) under
- * the stock and the patched kvm_exit layouts, both byte orders; or as a
- * whole trace.dat version 7 file whose layout (v7.c) and zstd-compressed
- * CPU data (zstream.c) exitstat reads itself, every page it yields going
- * through the same walker and engine.
+ * decoded (decode.c) and fed through the analysis engine (stats.c and the
+ * handlers of events.c) under the stock and the patched kvm_exit layouts,
+ * both byte orders; or as a whole trace.dat version 7 file whose layout
+ * (v7.c) and zstd-compressed CPU data (zstream.c) exitstat reads itself,
+ * every page it yields going through the same walker and engine.
  *
  * Input: byte 0 selects layout (bit 0: patched, bit 1: big endian, bit 2:
  * 4-byte long), byte 1 the mode (bit 0: records instead of pages, bit 1:
