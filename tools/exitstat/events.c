@@ -25,22 +25,6 @@ static bool is_cp_class(int cls)
 	return false;
 }
 
-static int regspace_for(int cls, unsigned int op0)
-{
-	/* Rerouted AArch32 ID registers arrive with their AArch64 encoding. */
-	if (op0)
-		return ES_REG_AARCH64;
-	switch (cls) {
-	case 0x03: return ES_REG_CP15_32;
-	case 0x04: return ES_REG_CP15_64;
-	case 0x05: case 0x06: return ES_REG_CP14_32;
-	case 0x0c: return ES_REG_CP14_64;
-	case 0x08: return ES_REG_CP10;
-	case 0x18: return ES_REG_AARCH64;
-	}
-	return ES_REG_CP15_32;
-}
-
 static void count_sysreg(struct es_engine *e, int space, unsigned int op0,
 			 unsigned int op1, unsigned int crn, unsigned int crm,
 			 unsigned int op2, bool is_write, bool from_iss)
@@ -285,7 +269,7 @@ static void on_sys_access(struct es_engine *e, struct es_thread *th,
 	th->has_iss = false;	/* the access names the register better */
 	if (!th->exit_passed)
 		return;
-	count_sysreg(e, regspace_for(th->exit_class, ev->u.sys.op0),
+	count_sysreg(e, es_class_regspace(th->exit_class, ev->u.sys.op0),
 		     ev->u.sys.op0, ev->u.sys.op1, ev->u.sys.crn, ev->u.sys.crm,
 		     ev->u.sys.op2, ev->u.sys.is_write, false);
 }
