@@ -163,6 +163,7 @@ def run_cell(args):
     run_dir = os.path.join(cell_dir, "run")
     cmd = run_host_cmd(c, run_dir, c.get("run_host_args", []))
     t0 = time.time()
+    load_start = round(os.getloadavg()[0], 2)  # other work on the machine slows an emulated host
     started = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
     limit = c["timeout"] + 1200  # run-host.sh stops its host at timeout + 600 itself
     status, interrupted = run_host(cmd, os.path.join(cell_dir, "run-host.log"), limit)
@@ -172,7 +173,8 @@ def run_cell(args):
     reason = interrupted or judge_cell(c, run_dir, status, log_text)
     record = {"id": c["id"], "spec": c, "status": "failed" if reason else "ok", "reason": reason or None,
               "run_host_status": status, "run_host_cmd": cmd, "cell_wall_s": round(wall, 3),
-              "started": started, "machine": socket.gethostname()}
+              "started": started, "machine": socket.gethostname(),
+              "load_avg_1m_start": load_start, "load_avg_1m_end": round(os.getloadavg()[0], 2)}
     with open(os.path.join(cell_dir, "cell.json"), "w", encoding="utf-8") as f:
         json.dump(record, f, indent=1)
     if reason:

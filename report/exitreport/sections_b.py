@@ -95,6 +95,15 @@ def section_scaling(doc, ctx):
     for g in m.get("guests", []):
         header += [f"{g} guest(s): ops/s", "slowdown", "exits/s"]
     doc.table(header, rows)
+    loads = [c["load_avg_1m_end"] for c in st.cells if isinstance(c.get("load_avg_1m_end"), (int, float))]
+    if loads:
+        doc.p(f"The machine's 1-minute load average at the end of the cells: median {statistics.median(loads):.2f}, "
+              f"highest {max(loads):.2f} (above the machine's core count, other work competed with the "
+              "emulated hosts and slowed them).")
+    else:
+        doc.p("The study did not record the machine's load during its cells (a runner older than "
+              "`load_avg_1m_*` in cells.csv): whether other work competed with the emulated hosts is "
+              "not known.")
     made = figures.study_plots(ctx.fig_dir, st.rows, st.classes)
     for name, cap in (("throughput", "Workload throughput per guest vs guests per host (untraced; median, min–max)."),
                       ("exits_per_class", "Exits per second per guest by class (traced cells)."),
