@@ -29,6 +29,13 @@ Options:
                       'debian': Debian's own (linux-image-armmp-lpae or -arm64, downloaded)
   --guest-cmd CMD     command each guest runs after boot (default: a small workload);
                       its output is in guestN/console.log
+  --guest-disk MB     give each guest its own raw disk of MB MiB (a sparse file in the
+                      host's memory, virtio-blk-device: the guest's /dev/vda; the io
+                      workload); the host gets MB MiB more memory per guest
+  --guest-net         give each guest a NIC (virtio-net-device, QEMU user networking,
+                      restricted: no way out of the host): the guest is 10.0.2.15/24 on
+                      eth0, and TCP to 10.0.2.100:5001 reaches a listener in the host that
+                      counts the bytes (guestN/net-received-bytes; the net workload)
   --cpu MODEL         host CPU: cortex-a57 (nVHE, default) or max (VHE)
   --smp N             host CPUs (default 2)
   --mem MB            host memory (default: enough for the guests, at least 2048)
@@ -60,13 +67,13 @@ usage_error() { printf '%s: %s (see --help)\n' "$PROG" "$1" >&2; exit 2; }
 need_uint() { [[ "$2" =~ ^[1-9][0-9]*$ ]] || usage_error "$1 needs a positive integer, got '$2'"; }
 need_count() { [[ "$2" =~ ^(0|[1-9][0-9]*)$ ]] || usage_error "$1 needs a whole number, got '$2'"; }
 
-guests=1 guest_arch=arm guest_smp=1 guest_mem=256 guest_cmd='' host_cmd='' guest_kernel='' cpu=cortex-a57 smp=2 mem='' outer_qemu=''
+guests=1 guest_arch=arm guest_smp=1 guest_mem=256 guest_disk=0 guest_net=0 guest_cmd='' host_cmd='' guest_kernel='' cpu=cortex-a57 smp=2 mem='' outer_qemu=''
 kernel=$DEFAULT_KERNEL
 icount=0 events='' buffer_kb=20000 trace=1 guest_exit_stats=1 timeout=900 out='' shell=0 build_only=0 install=1 verbose=0
 while [ $# -gt 0 ]; do
 	opt=$1
 	case "$opt" in
-	--kernel | --guests | --guest-arch | --guest-smp | --guest-mem | --guest-cmd | --host-cmd | --guest-kernel | \
+	--kernel | --guests | --guest-arch | --guest-smp | --guest-mem | --guest-disk | --guest-cmd | --host-cmd | --guest-kernel | \
 		--cpu | --smp | --mem | --outer-qemu | \
 		--events | --buffer-kb | --timeout | --out)
 		[ $# -ge 2 ] || usage_error "$opt needs a value"
@@ -84,6 +91,8 @@ while [ $# -gt 0 ]; do
 		case "$val" in arm | arm64) guest_arch=$val ;; *) usage_error "--guest-arch is arm or arm64, not '$val'" ;; esac ;;
 	--guest-smp) need_uint "$opt" "$val"; guest_smp=$val ;;
 	--guest-mem) need_uint "$opt" "$val"; guest_mem=$val ;;
+	--guest-disk) need_uint "$opt" "$val"; guest_disk=$val ;;
+	--guest-net) guest_net=1 ;;
 	--guest-cmd) [ -n "$val" ] || usage_error "--guest-cmd is empty"; guest_cmd=$val ;;
 	--host-cmd) [ -n "$val" ] || usage_error "--host-cmd is empty"; host_cmd=$val ;;
 	--guest-kernel)
@@ -120,7 +129,7 @@ while [ $# -gt 0 ]; do
 done
 [ "$guest_smp" -le "$smp" ] || usage_error "--guest-smp $guest_smp exceeds the host's --smp $smp (KVM_CAP_NR_VCPUS)"
 if [ -z "$mem" ]; then
-	mem=$((1024 + guests * (guest_mem + 64)))
+	mem=$((1024 + guests * (guest_mem + 64 + guest_disk)))
 	[ "$mem" -ge 2048 ] || mem=2048
 fi
 
@@ -203,6 +212,8 @@ GUESTS=$guests
 GUEST_ARCH=$guest_arch
 GUEST_SMP=$guest_smp
 GUEST_MEM=$guest_mem
+GUEST_DISK_MB=$guest_disk
+GUEST_NET=$guest_net
 EVENTS=$events
 TRACE=$trace
 GUEST_EXIT_STATS=$guest_exit_stats
@@ -267,7 +278,7 @@ fi
 	--host-packages "$(dirname "$host_base")/packages" --outer-cmd "${qemu[*]}" --outer-qemu "$outer_qemu" \
 	--guest-cmd "$guest_cmd" --host-cmd "$host_cmd" --boot-status "$boot_status" \
 	--phases "$(for k in "${!phase_s[@]}"; do printf '%s=%s ' "$k" "${phase_s[$k]}"; done)" \
-	--settings "kernel=$kernel guests=$guests guest_arch=$guest_arch guest_smp=$guest_smp guest_mem=$guest_mem cpu=$cpu smp=$smp mem=$mem outer_qemu=${outer_qemu// /%20} icount=$icount guest_kernel=${guest_kernel// /%20} trace=$trace guest_exit_stats=$guest_exit_stats buffer_kb=$buffer_kb timeout=$timeout events=$events" ||
+	--settings "kernel=$kernel guests=$guests guest_arch=$guest_arch guest_smp=$guest_smp guest_mem=$guest_mem guest_disk_mb=$guest_disk guest_net=$guest_net cpu=$cpu smp=$smp mem=$mem outer_qemu=${outer_qemu// /%20} icount=$icount guest_kernel=${guest_kernel// /%20} trace=$trace guest_exit_stats=$guest_exit_stats buffer_kb=$buffer_kb timeout=$timeout events=$events" ||
 	log "ERROR: writing run.json failed"
 rm -rf "$work"
 

@@ -95,11 +95,13 @@ guests_json=$(
 			--arg crash_line "${crash[$name]:-}" \
 			--arg seconds "$(cat "$d/seconds" 2>/dev/null || echo)" \
 			--arg cmdline "$(cat "$d/qemu-cmdline" 2>/dev/null || echo)" \
+			--arg net_bytes "$(cat "$d/net-received-bytes" 2>/dev/null || echo)" \
 			--slurpfile stats <(cat "$d/kvm-stats.json" 2>/dev/null || echo null) \
 			'{name: $name, status: (if $crash_line != "" then "crashed" else $qemu_status end),
 			  qemu_status: $qemu_status,
 			  crash_line: (if $crash_line != "" then $crash_line else null end),
 			  seconds: ($seconds | tonumber? // null),
+			  net_received_bytes: ($net_bytes | tonumber? // null),
 			  qemu_cmdline: $cmdline, kvm_stats: $stats[0]}'
 	done | jq -s .
 )
