@@ -25,6 +25,8 @@ static const struct workload workloads[] = {
 	{ "hvc", "reads", 20000, "read /sys/hypervisor/exits/count in a loop: one HVC exit each", wl_hvc },
 	{ "ipi", "round_trips", 5000, "two threads on cpu0 and cpu1 ping-pong through a futex: SGIs", wl_ipi },
 	{ "boot", "boots", 1, "nothing: boot to user space and power off (seconds = uptime)", wl_boot },
+	{ "io", "blocks", 1024, "4 KiB blocks written to the disk with O_DIRECT, then read back: virtio-blk (MMIO) requests", wl_io },
+	{ "net", "kib", 2048, "KiB sent over TCP to the host's listener: virtio-net (MMIO) traffic", wl_net },
 };
 #define NR_WORKLOADS (sizeof(workloads) / sizeof(workloads[0]))
 
@@ -46,12 +48,15 @@ static void usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "Usage: %s NAME [--ops N] [--exits-file PATH]\n"
+	fprintf(f, "Usage: %s NAME [--ops N] [--exits-file PATH] [--target DISK|ADDR:PORT]\n"
 		"       %s --list | --help\n"
 		"Runs a fixed amount of work in a guest and prints one line:\n"
 		"  %s: name=NAME ops=N seconds=S ops_per_s=R unit=U vm_exits=E check=C\n"
 		"vm_exits: the VM's exits during the work (from --exits-file, default\n"
 		"/sys/hypervisor/exits/count; -1 when unreadable), the closing read included.\n"
+		"--target: io's disk (default /dev/vda, run-host.sh --guest-disk; its size must\n"
+		"hold ops x 4 KiB), net's IPv4 ADDR:PORT (default 10.0.2.100:5001, run-host.sh\n"
+		"--guest-net's listener in the host); the other workloads ignore it.\n"
 		"Workloads (default ops):\n", PROG, PROG, PROG);
 	for (i = 0; i < NR_WORKLOADS; i++)
 		fprintf(f, "  %-6s %-11s %9" PRIu64 "  %s\n", workloads[i].name, workloads[i].unit,
@@ -92,6 +97,7 @@ static int parse_args(int argc, char **argv, const struct workload **w, struct w
 	}
 	o->ops = (*w)->default_ops;
 	o->exits_file = "/sys/hypervisor/exits/count";
+	o->target = NULL;
 	for (a = 2; a < argc; a += 2) {
 		if (a + 1 >= argc) {
 			fprintf(stderr, "%s: %s needs a value (see --help)\n", PROG, argv[a]);
@@ -106,6 +112,8 @@ static int parse_args(int argc, char **argv, const struct workload **w, struct w
 			}
 		} else if (strcmp(argv[a], "--exits-file") == 0) {
 			o->exits_file = argv[a + 1];
+		} else if (strcmp(argv[a], "--target") == 0) {
+			o->target = argv[a + 1];
 		} else {
 			fprintf(stderr, "%s: unknown option '%s' (see --help)\n", PROG, argv[a]);
 			return 2;

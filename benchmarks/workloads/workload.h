@@ -13,6 +13,7 @@
 struct wl_opts {
 	uint64_t ops;		/* amount of work, in the workload's unit */
 	const char *exits_file;	/* the VM's exit counter (/sys/hypervisor/exits/count) */
+	const char *target;	/* io: the disk; net: ADDR:PORT; NULL: the workload's default */
 };
 
 struct wl_result {
@@ -40,5 +41,7 @@ int wl_timer(const struct wl_opts *o, struct wl_result *r);
 int wl_hvc(const struct wl_opts *o, struct wl_result *r);
 int wl_ipi(const struct wl_opts *o, struct wl_result *r);
 int wl_boot(const struct wl_opts *o, struct wl_result *r);
+int wl_io(const struct wl_opts *o, struct wl_result *r);
+int wl_net(const struct wl_opts *o, struct wl_result *r);
 
 #endif
