@@ -10,7 +10,7 @@ import socket
 import subprocess
 import time
 
-from .common import ROOT, RUN_HOST, fmt_duration
+from .common import ROOT, RUN_HOST, device_args, fmt_duration
 
 
 def guest_cmd(c):
@@ -33,7 +33,7 @@ def run_host_cmd(c, run_dir, extra):
            "--timeout", str(c["timeout"]), "--guest-cmd", guest_cmd(c)]
     if not c["trace"]:
         cmd.append("--no-trace")
-    return cmd + list(extra)
+    return cmd + device_args(c["workload"], c.get("ops")) + list(extra)
 
 
 def parse_workload_line(text):

@@ -32,7 +32,7 @@ Axis options (each overrides the study's line; comma-separated lists):
   --arch arm,arm64        guest architectures
   --guests 1,2,4          guests per host (run at the same time)
   --vcpus 1,2             vcpus per guest (at most the host's smp)
-  --workloads cpu,hvc     cpu mem timer hvc ipi boot  (io and net: not implemented yet)
+  --workloads cpu,hvc     cpu mem timer hvc ipi boot io net
   --trace on,off          traced cells give exit counts; untraced ones throughput
   --cpu cortex-a57,max    host CPU model (nVHE, VHE)
   --repeats N             repeats of every cell
@@ -52,8 +52,11 @@ Workloads (exitlab-workload NAME in each guest; one line
   cpu    integer loop: the no-exit baseline     mem   touch fresh pages: stage-2 faults
   timer  nanosleep loop: WFx, timer IRQs        hvc   read /sys/hypervisor/exits: HVC exits
   ipi    two threads ping-pong on 2 vcpus: SGIs boot  boot to user space and power off
-  io (virtio-blk) and net (virtio-net) are NOT implemented yet (the guest kernels have no
-  virtio-blk/virtio-net drivers): a study naming them is refused.
+  io     4 KiB blocks written with O_DIRECT to the guest's virtio-blk disk, then read back
+         (ops: blocks; each cell's guests get their own disk: run-host.sh --guest-disk)
+  net    KiB sent over TCP from the guest's virtio-net NIC to a listener in the host
+         (ops: KiB; each guest gets a NIC: run-host.sh --guest-net)
+  Only io and net cells have these devices: the other cells' machine stays the same.
 
 Exit status: 0 every cell finished, 1 a cell failed (the others are kept and merged),
 2 bad usage or a bad study file (the message names file and line), 130 interrupted.

@@ -14,15 +14,29 @@ EXITSTAT = os.path.join(ROOT, "build", "exitstat", "exitstat")
 # The tests of the driver put a stand-in here (tests/runner/fake-run-host.sh): no emulated host.
 RUN_HOST = os.environ.get("MULTI_GUEST_RUN_HOST") or os.path.join(ROOT, "run-host.sh")
 
-# The workloads exitlab-workload implements (benchmarks/workloads/workload.c) and what each
-# needs from a cell; io and net are not written yet.
-WORKLOADS = {"cpu": 1, "mem": 1, "timer": 1, "hvc": 1, "ipi": 2, "boot": 1}  # name: vcpus needed
-# Both need a device the guest kernels are built without (kernel-patches/6.1/guest-*.config
-# have no VIRTIO_BLK / VIRTIO_NET) and one more disk or NIC per guest from exitlab-study.
-MISSING_WORKLOADS = {"io": "virtio-blk with O_DIRECT", "net": "virtio-net to a host listener"}
+# The workloads exitlab-workload implements (benchmarks/workloads/workload.c) and the vcpus
+# each needs from a cell.
+WORKLOADS = {"cpu": 1, "mem": 1, "timer": 1, "hvc": 1, "ipi": 2, "boot": 1, "io": 1, "net": 1}
+# io's default ops (workload.c) and block size: its disk must hold ops x 4 KiB.
+IO_DEFAULT_OPS = 1024
+IO_BLOCK_BYTES = 4096
+IO_MIN_DISK_MB = 16
+
+
+def device_args(workload, ops):
+    """The run-host.sh options giving a cell's guests the device its workload works on: a
+    disk for io, a NIC for net, nothing for the others (their machine stays the same)."""
+    if workload == "io":
+        need = (ops or IO_DEFAULT_OPS) * IO_BLOCK_BYTES
+        return ["--guest-disk", str(max(IO_MIN_DISK_MB, -(-need // (1 << 20))))]
+    if workload == "net":
+        return ["--guest-net"]
+    return []
+
+
 # run-host.sh options the study sets itself: not to be given after --.
 RUNNER_OWNED = ("--out", "--guests", "--guest-arch", "--guest-smp", "--guest-mem", "--guest-cmd", "--cpu",
-                "--smp", "--timeout", "--no-trace", "--shell", "--build-only")
+                "--smp", "--timeout", "--no-trace", "--shell", "--build-only", "--guest-disk", "--guest-net")
 ARCHES = ("arm", "arm64")
 CPUS = ("cortex-a57", "max")
 

@@ -11,7 +11,7 @@ import subprocess
 import time
 
 from .cell import describe
-from .common import ROOT, RUN_HOST, UsageError, die, fmt_duration, note
+from .common import ROOT, RUN_HOST, UsageError, device_args, die, fmt_duration, note
 from .study import LIST_AXES, expand
 from .tables import merge
 
@@ -111,8 +111,10 @@ def run_study(args, m):
         note(f"left out: {d}")
     if args.dry_run:
         for i, c in enumerate(cells, 1):
+            dev = " ".join(device_args(c["workload"], c["ops"]))
             print(f"cell {i}/{len(cells)} {c['id']}: exitlab-workload {c['workload']}"
-                  f"{' --ops ' + str(c['ops']) if c['ops'] else ''} ({describe(c)})")
+                  f"{' --ops ' + str(c['ops']) if c['ops'] else ''}{' (run-host.sh ' + dev + ')' if dev else ''}"
+                  f" ({describe(c)})")
         return 0
     for c in cells:  # options for every ./run-host.sh are part of each cell's settings
         c["run_host_args"] = list(args.run_host_args)

@@ -4,7 +4,7 @@
 import os
 import re
 
-from .common import ARCHES, CPUS, MISSING_WORKLOADS, STUDIES, WORKLOADS, UsageError, positive_int
+from .common import ARCHES, CPUS, STUDIES, WORKLOADS, UsageError, positive_int
 
 # [study] keys: list axes, then scalar settings. Defaults apply when a key is absent.
 LIST_AXES = ("arch", "guests", "vcpus", "workloads", "trace", "cpu")
@@ -37,8 +37,6 @@ def check_axis(key, values, smp):
         return [v == "on" for v in values]
     if key == "workloads":
         for v in values:
-            if v in MISSING_WORKLOADS:
-                raise UsageError(f"workloads: '{v}' ({MISSING_WORKLOADS[v]}) is not implemented yet")
             if v not in WORKLOADS:
                 raise UsageError(f"workloads: unknown workload '{v}' (known: {', '.join(WORKLOADS)})")
         return values
@@ -77,8 +75,6 @@ def parse_study(path):
                     raise UsageError(f"{where}: a second [study] section")
                 section, lines["study"] = ("study", None), n
             elif kind == "workload" and name:
-                if name in MISSING_WORKLOADS:
-                    raise UsageError(f"{where}: workload '{name}' is not implemented yet")
                 if name not in WORKLOADS:
                     raise UsageError(f"{where}: unknown workload '{name}' (known: {', '.join(WORKLOADS)})")
                 if f"workload {name}" in lines:

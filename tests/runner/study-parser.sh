@@ -65,7 +65,6 @@ expect_file 5 "vcpus .*'3' is not a whole number 1..2" "${H}workloads = cpu\nvcp
 expect_file 4 'arch given twice \(first on line 2\)' "${H}arch = arm64\nworkloads = cpu\n"
 expect_file 5 "unknown section '\\[results\\]'" "${H}workloads = cpu\n[results]\n"
 expect_file 4 "arch: 'x86' is not one of arm, arm64" '[study]\nguests = 1\nworkloads = cpu\narch = arm, x86\n'
-expect_file 4 "workloads: 'io' .* is not implemented yet" "${H}workloads = cpu, io\n"
 expect_file 4 "unknown workload 'fft'" "${H}workloads = fft\n"
 expect_file 4 "trace: 'maybe' is not on or off" "${H}trace = maybe\nworkloads = cpu\n"
 expect_file 4 "a value is listed twice" "${H}workloads = cpu, cpu\n"
@@ -97,7 +96,7 @@ if [ "$n" = $((3 * 1 * 3 * 2 * 2)) ]; then pass "overrides multiply out ($n cell
 expect_flags 0 '# left out: ipi with vcpus=1 \(needs 2\)' expand --study quick --workloads ipi,cpu
 expect_flags 2 "--guests: guests: '0' is not a whole number" expand --study quick --guests 0
 expect_flags 2 "--arch: arch: 'x86'" expand --study quick --arch arm,x86
-expect_flags 2 "--workloads: workloads: 'net' .* is not implemented yet" expand --study quick --workloads net
+expect_flags 2 "--workloads: workloads: unknown workload 'disk'" expand --study quick --workloads net,disk
 expect_flags 2 "--repeats: repeats: 'two'" expand --study quick --repeats two
 expect_flags 2 "--trace: trace: 'yes' is not on or off" expand --study quick --trace yes
 expect_flags 2 "--study: no study 'nope' \\(known: .*quick" expand --study nope
@@ -108,5 +107,16 @@ expect_flags 2 "--jobs: '0' is not a whole number" --study quick --out "$tmp/o" 
 expect_flags 2 "cannot read the study" expand --study "$tmp/missing.study"
 expect_flags 0 '^cell 1/2 arm-cortex-a57-v1-cpu-traced-g1-r1: exitlab-workload cpu --ops [0-9]+' \
 	--study quick --out "$tmp/o" --dry-run --arch arm --workloads cpu
+# io and net cells get their device (a disk that holds the work, a NIC); the others none.
+expect_flags 0 'cpu-traced-g1-r1: exitlab-workload cpu --ops [0-9]+ \(arm ' \
+	--study quick --out "$tmp/o" --dry-run --arch arm --workloads cpu,io,net
+expect_flags 0 'io-traced-g1-r1: exitlab-workload io \(run-host.sh --guest-disk 16\) \(arm ' \
+	--study quick --out "$tmp/o" --dry-run --arch arm --workloads cpu,io,net
+expect_flags 0 'net-traced-g1-r1: exitlab-workload net \(run-host.sh --guest-net\) \(arm ' \
+	--study quick --out "$tmp/o" --dry-run --arch arm --workloads cpu,io,net
+printf '%b' "${H}workloads = io\n[workload io]\nops = 10000\n" >"$tmp/big-io.study"
+expect_flags 0 'exitlab-workload io --ops 10000 \(run-host.sh --guest-disk 40\)' \
+	--study "$tmp/big-io.study" --out "$tmp/o" --dry-run
+expect_flags 2 "-- --guest-disk: the study sets it" --study quick --out "$tmp/o" -- --guest-disk 64
 if [ ! -e "$tmp/o" ]; then pass "--dry-run creates nothing"; else fail "--dry-run created $tmp/o"; fi
 finish
