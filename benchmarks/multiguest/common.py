@@ -18,7 +18,7 @@ RUN_HOST = os.environ.get("MULTI_GUEST_RUN_HOST") or os.path.join(ROOT, "run-hos
 # each needs from a cell.
 WORKLOADS = {"cpu": 1, "mem": 1, "timer": 1, "hvc": 1, "ipi": 2, "boot": 1, "io": 1, "net": 1}
 # io's default ops (workload.c) and block size: its disk must hold ops x 4 KiB.
-IO_DEFAULT_OPS = 1024
+IO_DEFAULT_OPS = 256
 IO_BLOCK_BYTES = 4096
 IO_MIN_DISK_MB = 16
 

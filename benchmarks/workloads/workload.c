@@ -25,7 +25,7 @@ static const struct workload workloads[] = {
 	{ "hvc", "reads", 20000, "read /sys/hypervisor/exits/count in a loop: one HVC exit each", wl_hvc },
 	{ "ipi", "round_trips", 5000, "two threads on cpu0 and cpu1 ping-pong through a futex: SGIs", wl_ipi },
 	{ "boot", "boots", 1, "nothing: boot to user space and power off (seconds = uptime)", wl_boot },
-	{ "io", "blocks", 1024, "4 KiB blocks written to the disk with O_DIRECT, then read back: virtio-blk (MMIO) requests", wl_io },
+	{ "io", "blocks", 256, "4 KiB blocks written to the disk with O_DIRECT, then read back: virtio-blk (MMIO) requests", wl_io },
 	{ "net", "kib", 2048, "KiB sent over TCP to the host's listener: virtio-net (MMIO) traffic", wl_net },
 };
 #define NR_WORKLOADS (sizeof(workloads) / sizeof(workloads[0]))
