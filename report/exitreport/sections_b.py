@@ -199,7 +199,7 @@ def section_method(doc, ctx):
         r = runs[0].run
         hk, q = r.get("host_kernel", {}), r.get("qemu", {})
         doc.items([
-            f"exitlab `{r.get('exitlab')}`; host kernel {hk.get('release')} ({hk.get('source')}) "
+            f"host kernel {hk.get('release')} ({hk.get('source')}) "
             f"with patches {', '.join('`' + p[:4] + '`' for p in hk.get('patches', []))}",
             f"outer emulator: {q.get('outer_version')} ({q.get('outer_source')}, patches: "
             f"{', '.join(q.get('outer_patches', [])) or 'none'}), TCG, EL2 on; KVM's user space in the "
@@ -213,10 +213,10 @@ def section_method(doc, ctx):
     rows = []
     for r in ctx.inputs.runs:
         s = r.settings
-        rows.append([r.name, r.describe(), s.get("kernel", ""), (r.run or {}).get("date", ""),
-                     (r.sha256 or "")[:16]])
+        rows.append([r.name, r.describe(), s.get("kernel", ""), f"`{(r.run or {}).get('exitlab', '')}`",
+                     (r.run or {}).get("date", ""), (r.sha256 or "")[:16]])
     doc.p("Runs (each directory keeps `run.json`, the console logs and `trace.dat`; the checksum "
           "is the first 16 hex digits of the trace's SHA-256):")
-    doc.table(["run", "setup", "host kernel", "date", "trace sha256"], rows)
+    doc.table(["run", "setup", "host kernel", "exitlab", "date", "trace sha256"], rows)
     doc.p("Commands that reproduce the numbers above:")
     doc.code("\n".join(ctx.commands))
