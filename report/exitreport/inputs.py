@@ -98,10 +98,6 @@ class Run:
     def guests(self):
         return (self.run or {}).get("guests", [])
 
-    def run_seconds(self, name):
-        g = next((g for g in self.guests() if g["name"] == name), {})
-        return g.get("seconds", "")
-
     def console(self, name):
         return read_text(os.path.join(self.path, name, "console.log"))
 
@@ -170,10 +166,7 @@ class Inputs:
                     self.costs.append(ExitCost(path, json.load(f)["exit_cost"]))
                 return
             if os.path.exists(os.path.join(path, "run.json")):
-                with open(os.path.join(path, "run.json"), encoding="utf-8") as f:
-                    rj = json.load(f)
-                trace = os.path.join(path, "trace.dat")
-                self.runs.append(Run(path, trace if os.path.exists(trace) else None, rj))
+                self.runs.append(self.load_run(path))
                 return
             raise ReportError(f"{path}: not a run directory (run.json), a study directory (study.json) "
                               "or an exit-cost directory (exit-cost.json)")
@@ -185,8 +178,9 @@ class Inputs:
             raise ReportError(f"{path}: not a trace-cmd trace.dat file, a run directory or a study directory")
         self.runs.append(Run(os.path.dirname(path), path, None))
 
-    def load_run(self, path):
-        """A run directory outside the inputs (a study's cell), not listed among them."""
+    @staticmethod
+    def load_run(path):
+        """A run directory: an input's, or a study's cell (not listed among the inputs)."""
         with open(os.path.join(path, "run.json"), encoding="utf-8") as f:
             rj = json.load(f)
         trace = os.path.join(path, "trace.dat")

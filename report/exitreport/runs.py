@@ -40,14 +40,22 @@ def markers(run, guest_name):
     return [(m.group(1), int(m.group(2))) for m in MARKER_RE.finditer(run.console(guest_name))]
 
 
-def marker_times(run, guest_name, pid):
-    """[(t_s since the trace's first event, label, vm_exits)]: each marker read is an HVC
-    exit (KVM_EXIT_STATS_VM, as exitstat names it from the ABI header) whose exit counter
-    equals the value read (one vcpu)."""
-    calls = exitstat("hvc", run.trace, "--calls", "--pid", str(pid)).get("call_list", [])
-    by_count = {c["exit_count"]: c for c in calls if c["name"].startswith("KVM_EXIT_STATS_VM")}
+def hvc_calls(run):
+    """Every HVC of the run's trace in order (`exitstat hvc --calls`, one pass, cached)."""
+    return exitstat("hvc", run.trace, "--calls")
+
+
+def run_markers(run):
+    """[(t_s since the trace's first event, label, vm_exits)] of a one-guest run's markers,
+    [] otherwise: each marker read is an HVC exit (KVM_EXIT_STATS_VM, as exitstat names it
+    from the ABI header) whose exit counter equals the value read (one vcpu)."""
+    pids = guest_pids(run)
+    if list(pids) != ["guest0"]:
+        return []
+    by_count = {c["exit_count"]: c for c in hvc_calls(run)["call_list"]
+                if c["guest"] == pids["guest0"] and c["name"].startswith("KVM_EXIT_STATS_VM")}
     out = []
-    for name, n in markers(run, guest_name):
+    for name, n in markers(run, "guest0"):
         c = by_count.get(n)
         if c is not None:
             out.append((c["time_s"], dict(MARKERS)[name], n))

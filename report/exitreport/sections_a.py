@@ -6,8 +6,8 @@ import os
 
 from . import figures
 from .common import command_line, exitstat
-from .runs import (burst_word, busy_span, classes, guest_pids, marker_times, markers, phases,
-                   rate_stats, total)
+from .runs import (burst_word, busy_span, classes, hvc_calls, markers, phases, rate_stats,
+                   run_markers, total)
 
 TIMELINE_MS = 10
 
@@ -62,8 +62,7 @@ def section_rate(doc, ctx):
     rows, answers = [], []
     for i, r in enumerate(runs):
         tl = exitstat("timeline", r.trace, "--interval", str(TIMELINE_MS))
-        pids = guest_pids(r)
-        marks = marker_times(r, "guest0", pids["guest0"]) if len(pids) == 1 else []
+        marks = run_markers(r)
         label = r.describe()
         for name, a, b in phases(*busy_span(tl["intervals"]), marks):
             st = rate_stats(tl["intervals"], a, b, TIMELINE_MS / 1000)
@@ -110,8 +109,7 @@ def study_workload_rates(ctx):
         if not os.path.exists(os.path.join(str(row["run_dir"]), "run.json")):
             continue
         r = ctx.inputs.load_run(row["run_dir"])
-        pids = guest_pids(r)
-        marks = marker_times(r, "guest0", pids.get("guest0", -1)) if len(pids) == 1 else []
+        marks = run_markers(r)
         tl = exitstat("timeline", r.trace, "--interval", str(TIMELINE_MS))
         ph = [p for p in phases(*busy_span(tl["intervals"]), marks) if p[0] == "workload"]
         st_ = rate_stats(tl["intervals"], ph[0][1], ph[0][2], TIMELINE_MS / 1000) if ph else None
@@ -169,10 +167,8 @@ NEVER_SEEN = {
 def calls_by_phase(r):
     """{function_id: [calls per phase]} and the phase names, from hvc --calls and the markers
     of a one-guest run (one phase, the whole trace, otherwise)."""
-    pids = guest_pids(r)
-    marks = marker_times(r, "guest0", pids["guest0"]) if len(pids) == 1 else []
-    doc = exitstat("hvc", r.trace, "--calls")
-    ph = phases(0.0, doc["trace"]["span_s"], marks)
+    doc = hvc_calls(r)
+    ph = phases(0.0, doc["trace"]["span_s"], run_markers(r))
     out = {}
     for c in doc["call_list"]:
         k = next((i for i, (_, a, b) in enumerate(ph) if a <= c["time_s"] < b), len(ph) - 1)
