@@ -3,6 +3,7 @@
 
 import json
 import os
+import statistics
 import subprocess
 import sys
 
@@ -54,3 +55,8 @@ def command_line(cmd, trace, *args):
     """The command a reader types to get the same numbers."""
     rel = os.path.relpath(trace, ROOT) if trace.startswith(ROOT) else trace
     return " ".join(["exitstat", cmd, *args, rel])
+
+
+def median(values):
+    """The median (the mean of the middle two for an even count), None for no values."""
+    return statistics.median(values) if values else None

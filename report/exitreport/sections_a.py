@@ -5,7 +5,7 @@ what the hypercalls are, which registers and devices."""
 import os
 
 from . import figures
-from .common import command_line, exitstat
+from .common import command_line, exitstat, median
 from .runs import (burst_word, busy_span, classes, hvc_calls, markers, phases, rate_stats,
                    run_markers, total)
 
@@ -133,7 +133,7 @@ def section_classes(doc, ctx):
     rows = []
     seen = set()
     for (arch, wl), per in sorted(cells.items()):
-        med = {k: sorted(v)[len(v) // 2] for k, v in per.items()}
+        med = {k: median(v) for k, v in per.items()}
         tot = sum(med.values())
         ranked = sorted(med.items(), key=lambda kv: -kv[1])
         seen.update(med)

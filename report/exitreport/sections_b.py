@@ -2,15 +2,10 @@
 """Sections 6-10 and the method: what exits cost, multi-guest scaling, whether tracing
 perturbs, whether independent counts agree, what the patch costs."""
 
-import statistics
 
 from . import figures
-from .common import command_line, exitstat
+from .common import command_line, exitstat, median
 from .runs import classes, guest_pids, markers, vcpu_counts
-
-
-def median(values):
-    return statistics.median(values) if values else None
 
 
 def section_cost(doc, ctx):
@@ -97,7 +92,7 @@ def section_scaling(doc, ctx):
     doc.table(header, rows)
     loads = [c["load_avg_1m_end"] for c in st.cells if isinstance(c.get("load_avg_1m_end"), (int, float))]
     if loads:
-        doc.p(f"The machine's 1-minute load average at the end of the cells: median {statistics.median(loads):.2f}, "
+        doc.p(f"The machine's 1-minute load average at the end of the cells: median {median(loads):.2f}, "
               f"highest {max(loads):.2f} (above the machine's core count, other work competed with the "
               "emulated hosts and slowed them).")
     else:
