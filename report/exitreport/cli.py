@@ -2,7 +2,9 @@
 """report/generate: options, the experiments (run or reused), the document, its files."""
 
 import os
+import shutil
 import sys
+import tempfile
 
 from . import doc as docmod
 from . import sections_a, sections_b
@@ -71,11 +73,26 @@ SECTIONS = (sections_a.section_boot, sections_a.section_rate, sections_a.section
             sections_b.section_patch, sections_b.section_method)
 
 
+def write_report(inputs, out):
+    """build() into a fresh directory beside OUT, then move REPORT.md, index.html and
+    figures/ into OUT: a report that fails half-way leaves the previous one whole."""
+    parent = os.path.dirname(os.path.abspath(out))
+    os.makedirs(parent, exist_ok=True)
+    tmp = tempfile.mkdtemp(prefix=".report-", dir=parent)
+    try:
+        doc = build(inputs, tmp)
+        os.makedirs(out, exist_ok=True)
+        shutil.rmtree(os.path.join(out, "figures"), ignore_errors=True)
+        for name in ("figures", "REPORT.md", "index.html"):
+            os.replace(os.path.join(tmp, name), os.path.join(out, name))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return doc
+
+
 def build(inputs, out):
     fig_dir = os.path.join(out, "figures")
-    os.makedirs(fig_dir, exist_ok=True)
-    for f in os.listdir(fig_dir):
-        os.unlink(os.path.join(fig_dir, f))
+    os.makedirs(fig_dir)
     ctx = Context(inputs, fig_dir)
     doc = docmod.Doc("exitlab report: VM exits on an emulated arm64 KVM host")
     ctx.doc = doc
@@ -137,7 +154,7 @@ def main(argv):
         inputs = Inputs()
         for p in paths:
             inputs.add(p)
-        doc = build(inputs, opts["out"])
+        doc = write_report(inputs, opts["out"])
         note(f"wrote {opts['out']}/REPORT.md, index.html and {len(doc.figures)} figures "
              f"from {len(inputs.runs)} run(s) and {len(inputs.studies)} study(ies)")
         return 0
