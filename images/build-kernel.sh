@@ -55,6 +55,21 @@ if [ -f "$out/$image" ] || shared_fetch "kernels/$target/$key"; then
 	exit 0
 fi
 
+# One kernel build at a time on this machine (clones and CI runs share its cores: two at once
+# take longer than one after the other): wait for the lock, then look again, since whoever
+# held it may have built this very kernel into the shared cache.
+if [ -n "$SHARED_CACHE" ] && mkdir -p "$SHARED_CACHE" 2>/dev/null; then
+	exec 9>"$SHARED_CACHE/.kernel-build.lock"
+	if ! flock -n 9; then
+		log "$target: another kernel build runs on this machine; waiting for it"
+		flock 9
+	fi
+	if shared_fetch "kernels/$target/$key"; then
+		echo "$out/$image"
+		exit 0
+	fi
+fi
+
 src=$("$EXITLAB_ROOT/images/prepare-source.sh" --kernel "$KERNEL_VERSION")
 obj=$BUILD_DIR/obj/$target-$KERNEL_VERSION
 mkdir -p "$obj" "$BUILD_DIR/logs"
