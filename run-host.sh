@@ -20,6 +20,11 @@ records `trace-cmd record -e kvm` for their whole lifetime and leaves a results 
 Options:
   --kernel V          host kernel: Linux V (@KERNELS@; default @DEFAULT_KERNEL@) with
                       kernel-patches/V; the guests' kernel is always the default's
+  --patches LEVEL     how much of kernel-patches/V/series the host kernel gets: all (the
+                      default), counter (the per-vcpu exit counter in kvm_exit only) or none
+                      (Debian's stock kernel source, no exitlab patch); the guests' kernel
+                      always has all. Below all, guests cannot read exit statistics
+                      (--no-guest-exit-stats is implied)
   --guests N          guests run at the same time (default 1; 0 runs none)
   --guest-arch ARCH   arm (32-bit ARMv7, default) or arm64
   --guest-smp N       vcpus per guest (default 1)
@@ -68,12 +73,12 @@ need_uint() { [[ "$2" =~ ^[1-9][0-9]*$ ]] || usage_error "$1 needs a positive in
 need_count() { [[ "$2" =~ ^(0|[1-9][0-9]*)$ ]] || usage_error "$1 needs a whole number, got '$2'"; }
 
 guests=1 guest_arch=arm guest_smp=1 guest_mem=256 guest_disk=0 guest_net=0 guest_cmd='' host_cmd='' guest_kernel='' cpu=cortex-a57 smp=2 mem='' outer_qemu=''
-kernel=$DEFAULT_KERNEL
+kernel=$DEFAULT_KERNEL patches=all
 icount=0 events='' buffer_kb=20000 trace=1 guest_exit_stats=1 timeout=900 out='' shell=0 build_only=0 install=1 verbose=0
 while [ $# -gt 0 ]; do
 	opt=$1
 	case "$opt" in
-	--kernel | --guests | --guest-arch | --guest-smp | --guest-mem | --guest-disk | --guest-cmd | --host-cmd | --guest-kernel | \
+	--kernel | --patches | --guests | --guest-arch | --guest-smp | --guest-mem | --guest-disk | --guest-cmd | --host-cmd | --guest-kernel | \
 		--cpu | --smp | --mem | --outer-qemu | \
 		--events | --buffer-kb | --timeout | --out)
 		[ $# -ge 2 ] || usage_error "$opt needs a value"
@@ -86,6 +91,7 @@ while [ $# -gt 0 ]; do
 	--kernel)
 		select_kernel "$val" || usage_error "--kernel is one of ${KERNEL_VERSIONS[*]}, not '$val'"
 		kernel=$val ;;
+	--patches) patches=$val ;;
 	--guests) need_count "$opt" "$val"; guests=$val ;;
 	--guest-arch)
 		case "$val" in arm | arm64) guest_arch=$val ;; *) usage_error "--guest-arch is arm or arm64, not '$val'" ;; esac ;;
@@ -127,6 +133,13 @@ while [ $# -gt 0 ]; do
 	*) usage_error "unknown option '$opt'" ;;
 	esac
 done
+# After the loop: the levels are those of --kernel's series.
+select_patches "$patches" || usage_error "--patches is one of $(patch_levels | paste -sd' ') for Linux $kernel, not '$patches'"
+if [ "$patches" != all ] && [ "$guest_exit_stats" = 1 ]; then
+	# The guests' statistics hypercalls are patch 0003's; a kernel without it answers "not supported".
+	log "--patches $patches: the host kernel has no guest-readable exit statistics (--no-guest-exit-stats)"
+	guest_exit_stats=0
+fi
 [ "$guest_smp" -le "$smp" ] || usage_error "--guest-smp $guest_smp exceeds the host's --smp $smp (KVM_CAP_NR_VCPUS)"
 if [ -z "$mem" ]; then
 	mem=$((1024 + guests * (guest_mem + 64 + guest_disk)))
@@ -177,12 +190,12 @@ if [ -z "$outer_qemu" ]; then
 	outer_qemu=$("$ROOT/images/build-qemu.sh")
 	phase_end outer-qemu
 fi
-phase_begin "host kernel (arm64, Linux $kernel, patched)"
-host_image=$("$ROOT/images/build-kernel.sh" --kernel "$kernel" host-arm64)
+phase_begin "host kernel (arm64, Linux $kernel, --patches $patches)"
+host_image=$(EXITLAB_PATCHES=$patches "$ROOT/images/build-kernel.sh" --kernel "$kernel" host-arm64)
 phase_end host-kernel
 if [ -z "$guest_kernel" ]; then
 	phase_begin "guest kernel ($guest_kernel_target)"
-	guest_kernel=$("$ROOT/images/build-kernel.sh" "$guest_kernel_target")
+	guest_kernel=$(EXITLAB_PATCHES=all "$ROOT/images/build-kernel.sh" "$guest_kernel_target")
 elif [ "$guest_kernel" = debian ]; then
 	phase_begin "guest kernel: Debian's own for $guest_arch (images/fetch-debian-kernel.sh)"
 	guest_kernel=$("$ROOT/images/fetch-debian-kernel.sh" "$guest_arch")
@@ -274,11 +287,11 @@ else
 	log "ERROR: no results on the results disk ($(head -c 200 "$work/tar.err")); kept it as $out/results.img"
 	mv "$work/results.img" "$out/results.img"
 fi
-"$ROOT/scripts/collect-results.sh" --out "$out" --host-image "$host_image" --kernel "$kernel" \
+"$ROOT/scripts/collect-results.sh" --out "$out" --host-image "$host_image" --kernel "$kernel" --patches "$patches" \
 	--host-packages "$(dirname "$host_base")/packages" --outer-cmd "${qemu[*]}" --outer-qemu "$outer_qemu" \
 	--guest-cmd "$guest_cmd" --host-cmd "$host_cmd" --boot-status "$boot_status" \
 	--phases "$(for k in "${!phase_s[@]}"; do printf '%s=%s ' "$k" "${phase_s[$k]}"; done)" \
-	--settings "kernel=$kernel guests=$guests guest_arch=$guest_arch guest_smp=$guest_smp guest_mem=$guest_mem guest_disk_mb=$guest_disk guest_net=$guest_net cpu=$cpu smp=$smp mem=$mem outer_qemu=${outer_qemu// /%20} icount=$icount guest_kernel=${guest_kernel// /%20} trace=$trace guest_exit_stats=$guest_exit_stats buffer_kb=$buffer_kb timeout=$timeout events=$events" ||
+	--settings "kernel=$kernel patches=$patches guests=$guests guest_arch=$guest_arch guest_smp=$guest_smp guest_mem=$guest_mem guest_disk_mb=$guest_disk guest_net=$guest_net cpu=$cpu smp=$smp mem=$mem outer_qemu=${outer_qemu// /%20} icount=$icount guest_kernel=${guest_kernel// /%20} trace=$trace guest_exit_stats=$guest_exit_stats buffer_kb=$buffer_kb timeout=$timeout events=$events" ||
 	log "ERROR: writing run.json failed"
 rm -rf "$work"
 

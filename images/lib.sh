@@ -49,13 +49,40 @@ cache_key() {
 	done | sha256sum | cut -c1-16
 }
 
-# The patch files of the series, in order.
+# How much of the series a kernel is built with (./run-host.sh --patches): `all`, `none` (a
+# stock kernel), or a level that kernel-patches/V/levels names by the last patch it includes.
+# The recipes take it from EXITLAB_PATCHES (run-host.sh sets it for the host kernel's build;
+# prepare-source.sh --patches overrides it); series_files/series_hash follow it.
+PATCH_LEVEL=${EXITLAB_PATCHES:-all}
+
+# The levels of the selected series, one per line: none, those of its levels file, all.
+patch_levels() {
+	echo none
+	[ ! -f "$PATCH_DIR/levels" ] || sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$PATCH_DIR/levels" | awk '{ print $1 }'
+	echo all
+}
+
+# select_patches LEVEL: build with that part of the selected kernel's series (call after
+# select_kernel); 1 if the series has no such level.
+select_patches() {
+	patch_levels | grep -qxF -- "$1" || return 1
+	PATCH_LEVEL=$1
+}
+
+# The patch files of the series up to the selected level, in order.
 series_files() {
-	local p
+	local p last=
+	case "$PATCH_LEVEL" in
+	none) return 0 ;;
+	all) ;;
+	*) last=$(sed -e 's/#.*//' "$PATCH_DIR/levels" | awk -v l="$PATCH_LEVEL" '$1 == l { print $2 }') ;;
+	esac
 	while read -r p; do
 		case "$p" in '' | '#'*) continue ;; esac
 		printf '%s\n' "$PATCH_DIR/$p"
+		[ "$p" != "$last" ] || return 0
 	done <"$PATCH_DIR/series"
+	[ -z "$last" ] || die "kernel-patches/$KERNEL_VERSION/levels: $PATCH_LEVEL ends with $last, which is not in the series"
 }
 
 series_hash() {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Unpack Debian's linux-source-V under build/src and apply kernel-patches/V/series
-# (V: --kernel, default lib.sh's DEFAULT_KERNEL).
+# (V: --kernel, default lib.sh's DEFAULT_KERNEL), or the part of it --patches names.
 # The tree is kept between runs: when the series changes, the old one is reversed and the
 # new one applied, so only touched files get new timestamps and rebuilds stay incremental.
 set -euo pipefail
@@ -8,19 +8,27 @@ PROG=prepare-source
 # shellcheck source=images/lib.sh
 . "$(dirname "$0")/lib.sh"
 
+level=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-h | --help)
-		echo "Usage: images/prepare-source.sh [--kernel V]   (prints the path of the patched source tree)"
+		echo "Usage: images/prepare-source.sh [--kernel V] [--patches LEVEL]   (prints the path of the patched source tree)"
 		echo "  V: one of ${KERNEL_VERSIONS[*]} (default $DEFAULT_KERNEL)"
+		echo "  LEVEL: how much of kernel-patches/V/series: $(patch_levels | paste -sd' ') (default all, or \$EXITLAB_PATCHES)"
 		exit 0 ;;
 	--kernel)
 		[ $# -ge 2 ] || { echo "prepare-source: --kernel needs a version" >&2; exit 2; }
 		select_kernel "$2" || { echo "prepare-source: --kernel is one of ${KERNEL_VERSIONS[*]}, not '$2'" >&2; exit 2; }
 		shift 2 ;;
+	--patches)
+		[ $# -ge 2 ] || { echo "prepare-source: --patches needs a level" >&2; exit 2; }
+		level=$2
+		shift 2 ;;
 	*) echo "prepare-source: unknown argument '$1' (see --help)" >&2; exit 2 ;;
 	esac
 done
+# After the loop: the levels are the selected kernel's.
+select_patches "${level:-$PATCH_LEVEL}" || { echo "prepare-source: --patches is one of $(patch_levels | paste -sd' '), not '$level'" >&2; exit 2; }
 
 version=$(pkg_version "$KERNEL_SOURCE_PKG")
 if [ -z "$version" ] || [ ! -f "$KERNEL_SOURCE_TARBALL" ]; then
@@ -106,7 +114,7 @@ if [ ! -d "$src" ]; then
 	mv "$tmp/$KERNEL_SOURCE_PKG" "$src"
 	rmdir "$tmp"
 fi
-log "applying $(series_files | wc -l) patches from kernel-patches/$KERNEL_VERSION"
+log "applying $(series_files | wc -l) patches from kernel-patches/$KERNEL_VERSION (--patches $PATCH_LEVEL)"
 apply_series
 restore_stamps
 echo "$src"

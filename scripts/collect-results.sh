@@ -13,7 +13,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 
 usage() {
 	cat <<'USAGE'
-Usage: scripts/collect-results.sh --out DIR [--host-image IMAGE] [--kernel V] [--host-packages FILE]
+Usage: scripts/collect-results.sh --out DIR [--host-image IMAGE] [--kernel V] [--patches LEVEL] [--host-packages FILE]
          [--outer-cmd CMD] [--outer-qemu PATH]
          [--guest-cmd CMD] [--host-cmd CMD] [--boot-status N] [--phases "k=v ..."] [--settings "k=v ..."]
 Writes DIR/guestN/kvm-stats.json and DIR/run.json, and adds kernel crashes to DIR/errors.txt.
@@ -21,16 +21,17 @@ Needs jq.
 USAGE
 }
 
-out='' host_image='' host_packages='' outer_cmd='' outer_qemu='' guest_cmd='' host_cmd='' boot_status=0 phases='' settings=''
+out='' level='' host_image='' host_packages='' outer_cmd='' outer_qemu='' guest_cmd='' host_cmd='' boot_status=0 phases='' settings=''
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-h | --help) usage; exit 0 ;;
-	--out | --host-image | --kernel | --host-packages | --outer-cmd | --outer-qemu | --guest-cmd | --host-cmd | --boot-status | --phases | --settings)
+	--out | --host-image | --kernel | --patches | --host-packages | --outer-cmd | --outer-qemu | --guest-cmd | --host-cmd | --boot-status | --phases | --settings)
 		[ $# -ge 2 ] || { usage >&2; exit 2; }
 		case "$1" in
 		--out) out=$2 ;;
 		--host-image) host_image=$2 ;;
 		--kernel) select_kernel "$2" || die "--kernel is one of ${KERNEL_VERSIONS[*]}, not '$2'" ;;
+		--patches) level=$2 ;;
 		--host-packages) host_packages=$2 ;;
 		--outer-cmd) outer_cmd=$2 ;;
 		--outer-qemu) outer_qemu=$2 ;;
@@ -45,6 +46,8 @@ while [ $# -gt 0 ]; do
 	esac
 done
 if [ -z "$out" ] || [ ! -d "$out" ]; then usage >&2; exit 2; fi
+# After the loop: the levels are the selected kernel's.
+select_patches "${level:-all}" || die "--patches is one of $(patch_levels | paste -sd' '), not '$level'"
 command -v jq >/dev/null || die "jq not found: run images/install-deps.sh"
 
 # "k=v k=v" -> JSON object; numbers stay numbers.
@@ -116,6 +119,7 @@ jq -n \
 	--arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
 	--arg release "$release" \
 	--arg source "$KERNEL_SOURCE_PKG $(pkg_version "$KERNEL_SOURCE_PKG")" \
+	--arg level "$PATCH_LEVEL" \
 	--arg series "$(series_hash)" \
 	--arg patches "$(series_files | xargs -n1 basename | paste -sd' ')" \
 	--arg outer_version "$("${outer_qemu:-qemu-system-aarch64}" --version | head -n1)" \
@@ -134,7 +138,7 @@ jq -n \
 	--argjson host_phases "$(kv_json "$host_phases")" \
 	--argjson guests "$guests_json" \
 	'{exitlab: $exitlab, date: $date,
-	  host_kernel: {release: $release, source: $source, patch_series_sha256_16: $series,
+	  host_kernel: {release: $release, source: $source, patch_level: $level, patch_series_sha256_16: $series,
 	                patches: ($patches | split(" "))},
 	  qemu: {outer_version: $outer_version, outer_source: $outer_source,
 	         outer_patches: ($outer_patches | split(" ") | map(select(. != ""))),
