@@ -77,7 +77,7 @@ run() {
 	fi
 	"$exitstat" summary --json "$dir/trace.dat" >"$dir/summary.json" ||
 		{ echo "$PROG: exitstat failed on $dir/trace.dat" >&2; exit 1; }
-	jq -n --arg arch "$arch" --arg setup "$setup" --argjson r "$r" --arg dir "$arch-$setup-$r" \
+	jq -cn --arg arch "$arch" --arg setup "$setup" --argjson r "$r" --arg dir "$arch-$setup-$r" \
 		--slurpfile run "$dir/run.json" --slurpfile sum "$dir/summary.json" '
 		($run[0].guests[0].kvm_stats.vcpus[0].stats) as $s
 		| { arch: $arch, setup: $setup, repeat: $r, run_dir: $dir,

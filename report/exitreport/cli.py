@@ -7,7 +7,7 @@ import sys
 import tempfile
 
 from . import doc as docmod
-from . import sections_a, sections_b
+from . import section_patch, sections_a, sections_b
 from .common import PROG, ROOT, ReportError, UsageError, exitstat, note
 from .experiments import EXPERIMENTS_CFG, load_experiments, run_experiments
 from .inputs import Inputs
@@ -70,7 +70,7 @@ class Context:
 SECTIONS = (sections_a.section_boot, sections_a.section_rate, sections_a.section_classes,
             sections_a.section_hvc, sections_a.section_sysreg_mmio, sections_b.section_cost,
             sections_b.section_scaling, sections_b.section_tracing, sections_b.section_agree,
-            sections_b.section_patch, sections_b.section_method)
+            section_patch.section_patch, sections_b.section_method)
 
 
 def write_report(inputs, out):

@@ -13,9 +13,11 @@ from .common import BUILD, ROOT, ReportError, UsageError, note
 EXPERIMENTS_CFG = os.path.join(ROOT, "report", "experiments.cfg")
 KINDS = {"run-host": os.path.join(ROOT, "run-host.sh"),
          "multi-guest": os.path.join(ROOT, "benchmarks", "multi-guest"),
-         "exit-cost": os.path.join(ROOT, "benchmarks", "exit-cost.sh")}
+         "exit-cost": os.path.join(ROOT, "benchmarks", "exit-cost.sh"),
+         "patch-effect": os.path.join(ROOT, "benchmarks", "patch-effect.sh")}
 # What a finished experiment of each kind leaves in its directory.
-RESULT = {"run-host": "run.json", "multi-guest": "results.csv", "exit-cost": "exit-cost.json"}
+RESULT = {"run-host": "run.json", "multi-guest": "results.csv", "exit-cost": "exit-cost.json",
+          "patch-effect": "patch-effect.json"}
 STAMP = "report-experiment.json"
 
 
@@ -104,7 +106,8 @@ def run_experiments(exps, runs_dir, dry_run):
             note(f"{e['name']}: reusing {d}")
             out.append(d)
             continue
-        resume = same and e["kind"] == "multi-guest"
+        # The study and patch-effect.sh skip what they finished before: they resume.
+        resume = same and e["kind"] in ("multi-guest", "patch-effect")
         argv = [KINDS[e["kind"]], *e["args"], "--out", d]
         note(f"{e['name']}: {'would ' if dry_run else ''}{'resume' if resume else 'run'} "
              f"{' '.join(shlex.quote(a) for a in argv)}")
@@ -113,7 +116,7 @@ def run_experiments(exps, runs_dir, dry_run):
         if os.path.exists(d) and not resume:
             shutil.rmtree(d)
         os.makedirs(os.path.dirname(d), exist_ok=True)
-        if e["kind"] == "multi-guest":  # marks the study as this one, to resume (run-host.sh wants an empty --out)
+        if e["kind"] in ("multi-guest", "patch-effect"):  # marks it as this one, to resume
             os.makedirs(d, exist_ok=True)
             write_stamp(d, stamp, False)
         log = d + ".log"

@@ -151,9 +151,21 @@ class ExitCost:
         self.data = data
 
 
+class PatchEffect:
+    """benchmarks/patch-effect.sh's JSON (patch-effect.json) and its per-run figures (runs.jsonl)."""
+
+    def __init__(self, path, data, runs):
+        self.path = path
+        self.data = data
+        self.runs = runs
+
+    def repeats(self):
+        return max((s["repeats"] for a in self.data["arches"] for s in a["setups"]), default=0)
+
+
 class Inputs:
     def __init__(self):
-        self.runs, self.studies, self.costs = [], [], []
+        self.runs, self.studies, self.costs, self.effects = [], [], [], []
 
     def add(self, path):
         path = os.path.abspath(path)
@@ -165,11 +177,18 @@ class Inputs:
                 with open(os.path.join(path, "exit-cost.json"), encoding="utf-8") as f:
                     self.costs.append(ExitCost(path, json.load(f)["exit_cost"]))
                 return
+            if os.path.exists(os.path.join(path, "patch-effect.json")):
+                with open(os.path.join(path, "patch-effect.json"), encoding="utf-8") as f:
+                    data = json.load(f)["patch_effect"]
+                with open(os.path.join(path, "runs.jsonl"), encoding="utf-8") as f:
+                    runs = [json.loads(line) for line in f if line.strip()]
+                self.effects.append(PatchEffect(path, data, runs))
+                return
             if os.path.exists(os.path.join(path, "run.json")):
                 self.runs.append(self.load_run(path))
                 return
             raise ReportError(f"{path}: not a run directory (run.json), a study directory (study.json) "
-                              "or an exit-cost directory (exit-cost.json)")
+                              "an exit-cost directory (exit-cost.json) or a patch-effect directory (patch-effect.json)")
         if not os.path.exists(path):
             raise ReportError(f"{path}: no such file or directory")
         with open(path, "rb") as f:

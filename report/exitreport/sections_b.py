@@ -176,17 +176,6 @@ def section_agree(doc, ctx):
                  "; the others: " + ", ".join(f"{r['cell_id']} guest{r['guest']}" for r in traced if r not in agree) + "."))
 
 
-def section_patch(doc, ctx):
-    doc.h(1, "10. What does the patch cost?")
-    stock = [r for r in ctx.inputs.runs if r.run and not r.run.get("host_kernel", {}).get("patches")]
-    if not stock:
-        doc.p("Not measured in this report: none of its runs used a stock (unpatched) host kernel. "
-              "Building and booting the host with a chosen part of the series is issue 8's "
-              "(`--patches none|counter|all`).")
-        return
-    doc.p(f"{len(stock)} stock-kernel run(s) among the inputs: " + ", ".join(r.name for r in stock))
-
-
 def section_method(doc, ctx):
     doc.h(1, "Method")
     runs = [r for r in ctx.inputs.runs if r.run]
