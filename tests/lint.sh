@@ -126,6 +126,25 @@ PAIRS
 	fi
 }
 
+# Each level of kernel-patches/V/levels ends with a patch of the series and is a proper prefix
+# of it (series_files dies otherwise; `none` and `all` are built in).
+check_levels() {
+	local dir=${PATCH_DIR#"$ROOT"/} lv n all ok=1
+	all=$(PATCH_LEVEL=all series_files | wc -l)
+	while read -r lv; do
+		case "$lv" in none | all) continue ;; esac
+		if ! n=$(PATCH_LEVEL=$lv series_files 2>&1 | grep -c '\.patch$') || [ "$n" -ge "$all" ] ||
+			! (PATCH_LEVEL=$lv series_files >/dev/null 2>&1); then
+			echo "FAIL $dir/levels: $lv is not a proper prefix of the series"; ok=0
+		fi
+	done < <(patch_levels)
+	if [ "$ok" = 1 ]; then
+		echo "PASS $dir/levels: $(patch_levels | paste -sd' ')"; passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+	fi
+}
+
 # Every series kernel-patches/V/series, each one a kernel images/lib.sh knows (KERNEL_VERSIONS).
 patches=$(mktemp)
 trap 'rm -f "$patches"' EXIT
@@ -139,6 +158,7 @@ for dir in "$ROOT"/kernel-patches/*/; do
 	fi
 	check_patches
 	check_abi
+	check_levels
 done
 # No copies of the function IDs: only the header, the kernel patches, this check and the
 # README's table for readers may write them, and the generated report (data: exitstat prints
