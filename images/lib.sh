@@ -65,7 +65,8 @@ patch_levels() {
 # select_patches LEVEL: build with that part of the selected kernel's series (call after
 # select_kernel); 1 if the series has no such level.
 select_patches() {
-	patch_levels | grep -qxF -- "$1" || return 1
+	# Not grep -q: it would stop reading early, and under pipefail the writer's SIGPIPE fails it.
+	patch_levels | grep -xF -- "$1" >/dev/null || return 1
 	PATCH_LEVEL=$1
 }
 

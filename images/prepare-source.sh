@@ -28,7 +28,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 # After the loop: the levels are the selected kernel's.
-select_patches "${level:-$PATCH_LEVEL}" || { echo "prepare-source: --patches is one of $(patch_levels | paste -sd' '), not '$level'" >&2; exit 2; }
+select_patches "${level:-$PATCH_LEVEL}" || { echo "prepare-source: --patches is one of $(patch_levels | paste -sd' '), not '${level:-$PATCH_LEVEL}'" >&2; exit 2; }
 
 version=$(pkg_version "$KERNEL_SOURCE_PKG")
 if [ -z "$version" ] || [ ! -f "$KERNEL_SOURCE_TARBALL" ]; then
