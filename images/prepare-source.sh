@@ -48,7 +48,7 @@ apply_series() {
 	mkdir -p "$src/.exitlab-series"
 	rm -f "$src/.exitlab-series"/*
 	while read -r f; do cp "$f" "$src/.exitlab-series/"; done < <(series_files)
-	series_files | xargs -n1 basename >"$src/.exitlab-series/series"
+	series_files | xargs -r -n1 basename >"$src/.exitlab-series/series"
 	echo "$want" >"$applied"
 }
 
@@ -113,6 +113,11 @@ if [ ! -d "$src" ]; then
 	tar -xf "$KERNEL_SOURCE_TARBALL" -C "$tmp"
 	mv "$tmp/$KERNEL_SOURCE_PKG" "$src"
 	rmdir "$tmp"
+	# tar keeps the archive's (old) timestamps: objects built from an earlier, differently
+	# patched tree would look newer than their sources and be reused. Make every file new.
+	if compgen -G "$BUILD_DIR/obj/*-$KERNEL_VERSION" >/dev/null; then
+		find "$src" -type f -exec touch -m {} +
+	fi
 fi
 log "applying $(series_files | wc -l) patches from kernel-patches/$KERNEL_VERSION (--patches $PATCH_LEVEL)"
 apply_series

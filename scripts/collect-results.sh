@@ -121,7 +121,7 @@ jq -n \
 	--arg source "$KERNEL_SOURCE_PKG $(pkg_version "$KERNEL_SOURCE_PKG")" \
 	--arg level "$PATCH_LEVEL" \
 	--arg series "$(series_hash)" \
-	--arg patches "$(series_files | xargs -n1 basename | paste -sd' ')" \
+	--arg patches "$(series_files | xargs -r -n1 basename | paste -sd' ')" \
 	--arg outer_version "$("${outer_qemu:-qemu-system-aarch64}" --version | head -n1)" \
 	--arg outer_source "qemu $(dpkg-query -W -f='${source:Version}' qemu-system-arm 2>/dev/null)" \
 	--arg outer_patches "$(paste -sd' ' "$(dirname "${outer_qemu:-/nonexistent/x}")/patches" 2>/dev/null)" \
