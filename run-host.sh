@@ -23,7 +23,8 @@ Options:
   --patches LEVEL     how much of kernel-patches/V/series the host kernel gets: all (the
                       default), counter (the per-vcpu exit counter in kvm_exit only) or none
                       (Debian's stock kernel source, no exitlab patch); the guests' kernel
-                      always has all. Below all, guests cannot read exit statistics
+                      is always built with the series' `guest` level (kernel-patches/V/levels).
+                      With none or counter, guests cannot read exit statistics
                       (--no-guest-exit-stats is implied)
   --guests N          guests run at the same time (default 1; 0 runs none)
   --guest-arch ARCH   arm (32-bit ARMv7, default) or arm64
@@ -135,7 +136,7 @@ while [ $# -gt 0 ]; do
 done
 # After the loop: the levels are those of --kernel's series.
 select_patches "$patches" || usage_error "--patches is one of $(patch_levels | paste -sd' ') for Linux $kernel, not '$patches'"
-if [ "$patches" != all ] && [ "$guest_exit_stats" = 1 ]; then
+if { [ "$patches" = none ] || [ "$patches" = counter ]; } && [ "$guest_exit_stats" = 1 ]; then
 	# The guests' statistics hypercalls are patch 0003's; a kernel without it answers "not supported".
 	log "--patches $patches: the host kernel has no guest-readable exit statistics (--no-guest-exit-stats)"
 	guest_exit_stats=0
@@ -195,7 +196,7 @@ host_image=$(EXITLAB_PATCHES=$patches "$ROOT/images/build-kernel.sh" --kernel "$
 phase_end host-kernel
 if [ -z "$guest_kernel" ]; then
 	phase_begin "guest kernel ($guest_kernel_target)"
-	guest_kernel=$(EXITLAB_PATCHES=all "$ROOT/images/build-kernel.sh" "$guest_kernel_target")
+	guest_kernel=$(EXITLAB_PATCHES=guest "$ROOT/images/build-kernel.sh" "$guest_kernel_target")
 elif [ "$guest_kernel" = debian ]; then
 	phase_begin "guest kernel: Debian's own for $guest_arch (images/fetch-debian-kernel.sh)"
 	guest_kernel=$("$ROOT/images/fetch-debian-kernel.sh" "$guest_arch")
