@@ -13,8 +13,13 @@ def setup_name(s):
     return SETUP_TEXT.get(s, s)
 
 
+def cnt(v):
+    """A count or a median of counts: exact (a median of an even number of runs may end in .5)."""
+    return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.1f}"
+
+
 def span(st):
-    return f"{st['min']:,}" if st["min"] == st["max"] else f"{st['min']:,}-{st['max']:,}"
+    return cnt(st["min"]) if st["min"] == st["max"] else f"{cnt(st['min'])}-{cnt(st['max'])}"
 
 
 def effect_tables(doc, ctx, pe):
@@ -28,12 +33,17 @@ def effect_tables(doc, ctx, pe):
         base = next((s for s in a["setups"] if s["setup"] == d["base"]), a["setups"][0])
         rows = []
         for s in a["setups"]:
-            rows.append([setup_name(s["setup"]), s["exits"]["median"], span(s["exits"]),
-                         f"{s['exits_vs_base']:+,g}", f"{s['exits_vs_base_pct']:+.2f}%"]
-                        + [s["kvm_stats"][k]["median"] for k, _ in KVM_COLUMNS])
+            d_base = s["exits_vs_base"]
+            rows.append([setup_name(s["setup"]), cnt(s["exits"]["median"]), span(s["exits"]),
+                         ("+" if d_base >= 0 else "-") + cnt(abs(d_base)), f"{s['exits_vs_base_pct']:+.2f}%"]
+                        + [cnt(s["kvm_stats"][k]["median"]) for k, _ in KVM_COLUMNS])
         doc.p(f"**{a['arch']} guest**:")
         doc.table(["host kernel", "exits (median)", "range", f"vs {d['base']}", "%"]
                   + [t for _, t in KVM_COLUMNS], rows)
+        doc.p(counting_verdict(a, base))
+        stats_on = stats_calls(a)
+        if stats_on:
+            doc.p(stats_on)
         moved = class_moves(a, base)
         if moved:
             doc.p(f"Classes whose median moves by more than the larger of the two setups' ranges "
@@ -43,6 +53,40 @@ def effect_tables(doc, ctx, pe):
         ctx.command(f"benchmarks/patch-effect.sh --arches {a['arch']} --repeats {pe.repeats()} --out DIR")
 
 
+def counting_verdict(a, base):
+    """Whether counting alone (the counter, the whole series with the guests' calls off) moves
+    the exits: each setup's difference to the base against the two setups' repeat ranges."""
+    parts = []
+    for s in a["setups"]:
+        if s is base or s["setup"] == "full":
+            continue
+        d = s["exits_vs_base"]
+        noise = (s["exits"]["max"] - s["exits"]["min"]) + (base["exits"]["max"] - base["exits"]["min"])
+        where = "within" if abs(d) <= noise else "beyond"
+        parts.append(f"{setup_name(s['setup'])}: {'+' if d >= 0 else '-'}{cnt(abs(d))} exits "
+                     f"({s['exits_vs_base_pct']:+.2f}%), {where} the repeats' ranges together ({cnt(noise)})")
+    if not parts:
+        return ""
+    return (f"Counting alone, against {setup_name(base['setup'])} ({a['arch']} guest): " + "; ".join(parts) + ".")
+
+
+def stats_calls(a):
+    """What letting the guest read its statistics adds: the whole series with and without."""
+    by = {s["setup"]: s for s in a["setups"]}
+    on, off = by.get("full"), by.get("full_stats_off")
+    if not on or not off:
+        return ""
+    hvc = [c for c in on["classes"] if c.startswith("HVC")]
+    d_hvc = sum(on["classes"][c]["median"] - off["classes"].get(c, {"median": 0})["median"] for c in hvc)
+    d_all = on["exits"]["median"] - off["exits"]["median"]
+    d_user = on["kvm_stats"]["mmio_exit_user"]["median"] - off["kvm_stats"]["mmio_exit_user"]["median"]
+    return (f"With the statistics calls on ({a['arch']} guest), the same workload takes {cnt(d_all)} more "
+            f"exits than with them off: {cnt(d_hvc)} more hypercalls (the guest driver's reads "
+            f"and init's marker reads), {cnt(d_user)} more MMIO exits to user space (the console "
+            "lines that print what was read), the rest the driver's own page faults and register "
+            "accesses: the measurement's cost, not the counting's.")
+
+
 def class_moves(a, base):
     """'CLASS: stock M -> setup N' for every class and setup whose median differs from the
     base's by more than the wider of the two ranges (max - min over the repeats)."""
@@ -50,12 +94,12 @@ def class_moves(a, base):
     for s in a["setups"]:
         if s is base:
             continue
-        for c in sorted(set(s["classes"]) | set(base["classes"])):
+        for c in sorted((set(s["classes"]) | set(base["classes"])) - {"ALL"}):
             zero = {"median": 0, "min": 0, "max": 0}
             x, b = s["classes"].get(c, zero), base["classes"].get(c, zero)
             noise = max(x["max"] - x["min"], b["max"] - b["min"])
             if abs(x["median"] - b["median"]) > noise:
-                out.append(f"{c} {b['median']:,g} → {x['median']:,g} ({s['setup']})")
+                out.append(f"{c} {cnt(b['median'])} → {cnt(x['median'])} ({s['setup']})")
     return out
 
 
