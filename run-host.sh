@@ -207,6 +207,7 @@ phase_end guest-kernel
 phase_begin "root filesystems"
 host_base=$("$ROOT/images/build-host-rootfs.sh")
 make -s -C "$ROOT/tests/host" BUILD="$BUILD_DIR/host-tests" || die "building the host test programs failed"
+make -s -C "$ROOT/benchmarks/exit-cost" BUILD="$BUILD_DIR/host-bench" || die "building the host benchmark programs failed"
 guest_base=$("$ROOT/images/build-guest-rootfs.sh" "$guest_rootfs_arch")
 phase_end rootfs
 if [ "$build_only" = 1 ]; then
@@ -219,7 +220,8 @@ fi
 work=$out/.boot
 mkdir -p "$work/run/etc/exitlab" "$work/run/usr/bin" "$work/run/guest" "$work/guest-run/etc/exitlab"
 install -m 755 "$ROOT/scripts/host/init" "$work/run/init"
-install -m 755 "$ROOT/scripts/host/exitlab-study" "$BUILD_DIR"/host-tests/* "$work/run/usr/bin/"
+# The benchmarks last: a program both build dirs hold (exit-cost, moved) is the benchmark's.
+install -m 755 "$ROOT/scripts/host/exitlab-study" "$BUILD_DIR"/host-tests/* "$BUILD_DIR"/host-bench/* "$work/run/usr/bin/"
 [ -z "$host_cmd" ] || printf '%s\n' "$host_cmd" >"$work/run/etc/exitlab/host-cmd"
 cat >"$work/run/etc/exitlab/run.conf" <<EOF
 GUESTS=$guests

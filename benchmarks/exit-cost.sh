@@ -1,58 +1,143 @@
 #!/usr/bin/env bash
-# What one exit costs on the emulated KVM host, side by side in one run: an in-kernel
-# hypercall and an MMIO exit to userspace, from bare AArch64 and AArch32 vcpus
-# (tests/host/exit-cost.c), on an nVHE host (cortex-a57) and a VHE host (max), and on nVHE
-# with `trace-cmd record -e kvm` running. QEMU's -icount shift=0 makes the host clock count
-# emulated instructions (1 ns each): figures are path lengths and repeat run to run
-# (hypercalls to ~0.2%, MMIO exits to ~3%).
+# What each exit type costs on the emulated KVM host, side by side over host setups: the
+# exit-cost program (benchmarks/exit-cost/) inside one `run-host.sh --guests 0 --icount` boot
+# per setup, then a table of every type x vcpu (AArch64, AArch32) x setup with medians,
+# spreads and ratios to the first setup, and DIR/exit-cost.json for report/generate.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+PROG=exit-cost.sh
+
+# The host setups, as data: a name (snake_case, a JSON key) and the run-host.sh options that
+# make it, split at spaces (besides --out --guests 0 --icount --host-cmd, which every setup
+# gets). A setup is one line here.
+SETUPS='
+nvhe            --no-trace
+vhe             --no-trace --cpu max
+nvhe_traced
+'
+# With run-host.sh --patches (issue 8), stock vs patched kernels are four more lines:
+#   stock           --no-trace --patches none --no-guest-exit-stats
+#   counter         --no-trace --patches counter --no-guest-exit-stats
+#   full            --no-trace
+#   full_stats_off  --no-trace --no-guest-exit-stats
+DEFAULT_SETUPS=nvhe,vhe,nvhe_traced
 
 usage() {
-	cat <<'USAGE'
-Usage: benchmarks/exit-cost.sh [-n ITERATIONS] [--out DIR]
-Runs ./run-host.sh three times (--guests 0 --icount --host-cmd exit-cost) into DIR/nvhe,
-DIR/vhe and DIR/nvhe-traced, prints a table and writes DIR/exit-cost.json (each setup's
-figures and its run directory; report/generate reads it).
+	cat <<USAGE
+Usage: benchmarks/exit-cost.sh [-n ITERATIONS] [--runs R] [--types LIST] [--setups LIST] [--out DIR]
+
+Boots the emulated KVM host once per setup (./run-host.sh --guests 0 --icount) and runs
+exit-cost in it (bare AArch64 and AArch32 vcpus, every exit type, R runs of ITERATIONS
+operations; exit-cost --help), which also checks that each operation caused exactly the
+exits KVM's statistics should show. Prints every type x vcpu x setup: the median ns (=
+emulated instructions under -icount), the spread over the runs ((max - min) / median) and
+the ratio to the first setup; says which figures repeat to <= 1%. Writes DIR/exit-cost.json
+(each setup's exit-cost JSON, its run directory and run-host options; report/generate reads
+it) and keeps each setup's run directory DIR/SETUP.
+
+  -n ITERATIONS   operations per batch (default 10000)
+  --runs R        runs per figure (default 5)
+  --types LIST    exit types, comma separated (default: all; see exit-cost --help)
+  --setups LIST   setups, comma separated, the first is the reference (default
+                  $DEFAULT_SETUPS); known:
+$(setup_lines | sed 's/^/                    /')
+  --out DIR       results (default build/bench/exit-cost-DATE-TIME)
+  -h, --help      this text
 USAGE
 }
-n=2000 out=$ROOT/build/bench/exit-cost-$(date +%Y%m%d-%H%M%S)
+
+setup_lines() { sed -e '/^[[:space:]]*$/d' <<<"$SETUPS"; }
+# setup_options NAME: its options, one per line; fails for an unknown setup.
+setup_options() {
+	local name opts
+	while read -r name opts; do
+		if [ "$name" = "$1" ]; then
+			[ -z "$opts" ] || tr ' ' '\n' <<<"$opts" | sed '/^$/d'
+			return 0
+		fi
+	done < <(setup_lines)
+	return 1
+}
+usage_error() { printf '%s: %s (see --help)\n' "$PROG" "$1" >&2; exit 2; }
+
+n=10000 runs=5 types='' setups=$DEFAULT_SETUPS out=$ROOT/build/bench/exit-cost-$(date +%Y%m%d-%H%M%S)
 while [ $# -gt 0 ]; do
 	case "$1" in
-	-n) [ $# -ge 2 ] || { usage >&2; exit 2; }; n=$2; shift 2 ;;
-	--out) [ $# -ge 2 ] || { usage >&2; exit 2; }; out=$2; shift 2 ;;
+	-n | --runs | --types | --setups | --out)
+		[ $# -ge 2 ] || usage_error "$1 needs a value"
+		case "$1" in
+		-n) n=$2 ;;
+		--runs) runs=$2 ;;
+		--types) types=$2 ;;
+		--setups) setups=$2 ;;
+		--out) out=$2 ;;
+		esac
+		shift 2 ;;
 	-h | --help) usage; exit 0 ;;
-	*) echo "exit-cost.sh: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
+	*) usage_error "unknown argument '$1'" ;;
 	esac
 done
-[[ "$n" =~ ^[1-9][0-9]*$ ]] || { echo "exit-cost.sh: -n needs a positive integer" >&2; exit 2; }
+[[ "$n" =~ ^[1-9][0-9]*$ ]] || usage_error "-n needs a positive integer"
+[[ "$runs" =~ ^[1-9][0-9]*$ ]] || usage_error "--runs needs a positive integer"
+[[ "$types" =~ ^[a-z0-9_,]*$ ]] || usage_error "--types takes names separated by commas"
+IFS=, read -ra names <<<"$setups"
+[ "${#names[@]}" -gt 0 ] || usage_error "--setups is empty"
+for s in "${names[@]}"; do
+	setup_options "$s" >/dev/null || usage_error "--setups: unknown setup '$s'"
+done
 mkdir -p "$out"
+out=$(cd "$out" && pwd)
 
-# measure NAME RUN-HOST-OPTIONS...: prints the exit-cost JSON of that host setup.
+program="exit-cost -n $n --runs $runs${types:+ --types $types} --json"
+# measure NAME: one boot; its exit-cost JSON lands in DIR/NAME/exit-cost-program.json.
 measure() {
-	local name=$1
-	shift
-	"$ROOT/run-host.sh" --out "$out/$name" --guests 0 --icount --host-cmd "exit-cost -n $n --json" "$@" \
-		>"$out/$name.log" 2>&1 || { echo "exit-cost.sh: the $name run failed, see $out/$name.log" >&2; exit 1; }
-	cat "$out/$name/host-cmd.log"
+	local name=$1 opts
+	mapfile -t opts < <(setup_options "$name")
+	echo "$PROG: $name: ./run-host.sh --guests 0 --icount ${opts[*]}" >&2
+	"$ROOT/run-host.sh" --out "$out/$name" --guests 0 --icount \
+		--host-cmd "$program >/results/exit-cost-program.json" "${opts[@]}" >"$out/$name.log" 2>&1 || {
+		echo "$PROG: the $name run failed, see $out/$name.log and $out/$name/host-cmd.log" >&2
+		exit 1
+	}
+	jq -e . "$out/$name/exit-cost-program.json" >/dev/null ||
+		{ echo "$PROG: $out/$name/exit-cost-program.json: not exit-cost's JSON" >&2; exit 1; }
+	jq -n --arg dir "$name" --argjson opts "$(printf '%s\n' "${opts[@]}" | jq -R . | jq -sc 'map(select(. != ""))')" \
+		--slurpfile p "$out/$name/exit-cost-program.json" \
+		'$p[0] + { run_dir: $dir, run_host_options: (["--guests", "0", "--icount"] + $opts) }' >"$out/$name.json"
 }
-nvhe=$(measure nvhe --no-trace)
-vhe=$(measure vhe --no-trace --cpu max)
-traced=$(measure nvhe-traced)
+for s in "${names[@]}"; do
+	measure "$s"
+done
 
-jq -n --argjson a "$nvhe" --argjson b "$vhe" --argjson c "$traced" --argjson n "$n" '
-	{ exit_cost: { iterations: $n, icount: true,
-	  setups: { nvhe: ($a + { cpu: "cortex-a57", traced: false, run_dir: "nvhe" }),
-	            vhe: ($b + { cpu: "max", traced: false, run_dir: "vhe" }),
-	            nvhe_traced: ($c + { cpu: "cortex-a57", traced: true, run_dir: "nvhe-traced" }) } } }' \
-	>"$out/exit-cost.json"
-jq -rn --argjson a "$nvhe" --argjson b "$vhe" --argjson c "$traced" '
-	def row($what; $k; $arch):
-		"\($what)\t\($a[$k][$arch] | floor)\t\($b[$k][$arch] | floor)\t\($c[$k][$arch] | floor)\t\(($b[$k][$arch] / $a[$k][$arch] * 100 | floor) / 100)x\t\(($c[$k][$arch] / $a[$k][$arch] * 100 | floor) / 100)x";
-	"exit\tnVHE ns\tVHE ns\tnVHE+trace ns\tVHE/nVHE\ttrace/no trace",
-	row("hvc AArch64"; "hvc_ns"; "aarch64"),
-	row("hvc AArch32"; "hvc_ns"; "aarch32"),
-	row("mmio-user AArch64"; "mmio_user_ns"; "aarch64"),
-	row("mmio-user AArch32"; "mmio_user_ns"; "aarch32")' | column -t -s $'\t'
-echo "($n iterations each; emulated ns = instructions under -icount shift=0)"
-echo "results: $out"
+files=()
+for s in "${names[@]}"; do files+=("$out/$s.json"); done
+jq -n --argjson n "$n" --argjson runs "$runs" --arg order "$setups" '
+	{ exit_cost: { iterations: $n, runs: $runs, icount: true, setup_order: ($order | split(",")),
+	  setups: (reduce inputs as $s ({}; . + { ($s.run_dir): $s })) } }' "${files[@]}" >"$out/exit-cost.json"
+rm -f "${files[@]}"
+
+# The table: per type and vcpu, each setup's median, spread, and ratio to the first setup.
+jq -r '.exit_cost as $e | $e.setup_order as $o | $e.setups as $s |
+	def fixed($d): (pow(10; $d)) as $m | (. * $m | round) as $x |
+		"\($x / $m | floor)." + ("\($x % $m + $m)" | .[1:]);
+	def cell($t; $a; $k): $s[$k].exits[$t][$a] as $r |
+		if $r == null or $r.median_ns == null then ["-", "-"] + (if $k == $o[0] then [] else ["-"] end)
+		else [($r.median_ns | fixed(1)), ($r.spread_pct | fixed(2))] +
+		     (if $k == $o[0] then [] else
+		      [($r.median_ns / $s[$o[0]].exits[$t][$a].median_ns | fixed(3)) + "x"] end)
+		end;
+	(["exit", "vcpu"] + ([$o[] as $k | ["\($k) ns", "spread %"] + (if $k == $o[0] then [] else ["/ \($o[0])"] end)] | add)),
+	($s[$o[0]].exits | keys_unsorted[] as $t | ("aarch64", "aarch32") as $a |
+		[$t, $a] + ([$o[] as $k | cell($t; $a; $k)] | add))
+	| @tsv' "$out/exit-cost.json" | column -t -s $'\t'
+echo "($n operations per batch, $runs runs per figure; ns = emulated instructions under -icount shift=0;"
+echo " spread = (max - min) / median over the runs; KVM's exit counts checked exactly in every run)"
+jq -r '.exit_cost as $e | [$e.setups[] as $s | $s.exits | to_entries[] | .key as $t | .value |
+		to_entries[] | select(.value | type == "object" and has("spread_pct")) |
+		{ name: "\($t) \(.key) \($s.run_dir)", spread: .value.spread_pct }] as $all |
+	($all | map(select(.spread <= 1))) as $ok | ($all | map(select(.spread > 1))) as $bad |
+	"repeat to <= 1%: \($ok | length) of \($all | length) figures" +
+	(if ($bad | length) > 0 then "; above 1%: " +
+	 ($bad | map("\(.name) (\(.spread * 100 | round / 100)%)") | join(", ")) +
+	 " (a host timer tick in some runs'"'"' batches and not others: benchmarks/README.md)" else "" end)' "$out/exit-cost.json"
+echo "results: $out (exit-cost.json, one run directory per setup)"

@@ -144,7 +144,9 @@ def read_csv(path):
 
 
 class ExitCost:
-    """benchmarks/exit-cost.sh's JSON."""
+    """benchmarks/exit-cost.sh's JSON: exit_cost.setups[NAME] is one setup's exit-cost --json
+    (exits[TYPE][ARCH]: median_ns, spread_pct, kvm_exits_per_op, ...) plus its run_dir and
+    run_host_options; setup_order lists the setups, the first is the reference."""
 
     def __init__(self, path, data):
         self.path = path
@@ -175,7 +177,11 @@ class Inputs:
                 return
             if os.path.exists(os.path.join(path, "exit-cost.json")):
                 with open(os.path.join(path, "exit-cost.json"), encoding="utf-8") as f:
-                    self.costs.append(ExitCost(path, json.load(f)["exit_cost"]))
+                    data = json.load(f)["exit_cost"]
+                if "setup_order" not in data:
+                    raise ReportError(f"{path}/exit-cost.json: from exit-cost.sh before the full set of exit "
+                                      "types (no setup_order): run benchmarks/exit-cost.sh again")
+                self.costs.append(ExitCost(path, data))
                 return
             if os.path.exists(os.path.join(path, "patch-effect.json")):
                 with open(os.path.join(path, "patch-effect.json"), encoding="utf-8") as f:

@@ -36,20 +36,37 @@ def section_cost(doc, ctx):
 
 
 def cost_table(doc, ctx, c):
-    d, s = c.data, c.data["setups"]
-    doc.p(f"Deterministic cost of one exit, from bare vcpus in the host (`benchmarks/exit-cost.sh`, "
-          f"{d['iterations']:,} iterations, `-icount shift=0`: the host's clock counts emulated "
-          "instructions, 1 ns each, so these are path lengths and repeat run to run). nVHE is the "
-          "host on `-cpu cortex-a57` (KVM's world switch through EL2), VHE on `-cpu max` (the "
-          "host kernel in EL2). The types exitlab measures so far are an in-kernel hypercall and an "
-          "MMIO store that exits to user space.")
-    rows = []
-    for key, what in (("hvc_ns", "hvc (in-kernel, PSCI_VERSION)"), ("mmio_user_ns", "mmio_user (store, exit to user space)")):
+    d = c.data
+    order, s = d["setup_order"], d["setups"]
+    first = order[0]
+    doc.p(f"Deterministic cost of one exit of each type, from bare vcpus in the host "
+          f"(`benchmarks/exit-cost.sh`: {d['iterations']:,} operations per batch, the median of "
+          f"{d['runs']} runs, `-icount shift=0`: the host's clock counts emulated instructions, 1 ns "
+          "each, so these are path lengths). Setups: "
+          + "; ".join(f"`{k}` (`run-host.sh {' '.join(s[k]['run_host_options'])}`)" for k in order)
+          + f". Ratios are to `{first}`; the spread is (max - min) / median over the runs, the largest "
+          "of the setups'. KVM's counters per operation (all vcpus) are the first setup's; the "
+          "program checked in every run that each moved by exactly what the type claims.")
+    header = (["exit", "vcpu"] + [f"{k} [ns]" for k in order] + [f"{k} / {first}" for k in order[1:]]
+              + ["spread [%]", "KVM counters per operation"])
+    rows, spreads = [], []
+    for t in s[first]["exits"]:
         for arch in ("aarch64", "aarch32"):
-            a, b, t = s["nvhe"][key][arch], s["vhe"][key][arch], s["nvhe_traced"][key][arch]
-            rows.append([what, arch, round(a), round(b), round(t), f"{b / a:.2f}×", f"{t / a:.2f}×"])
-    doc.table(["exit", "vcpu", "nVHE [ns]", "VHE [ns]", "nVHE traced [ns]", "VHE / nVHE", "traced / untraced"], rows)
-    ctx.command(f"benchmarks/exit-cost.sh -n {d['iterations']} --out DIR")
+            cells = [s[k]["exits"].get(t, {}).get(arch, {}) for k in order]
+            med = [x.get("median_ns") for x in cells]
+            spreads += [(f"{t} {arch} {k}", x["spread_pct"]) for k, x in zip(order, cells) if "spread_pct" in x]
+            sp = [x["spread_pct"] for x in cells if "spread_pct" in x]
+            counters = ", ".join(f"{k} {v:.4g}" for k, v in cells[0].get("kvm_exits_per_op", {}).items() if v > 0)
+            rows.append([t, arch] + [round(m) if m is not None else None for m in med]
+                        + [f"{m / med[0]:.2f}×" if m and med[0] else None for m in med[1:]]
+                        + [round(max(sp), 2) if sp else None, counters])
+    doc.table(header, rows)
+    doc.items(f"`{t}`: {s[first]['exits'][t]['what']}" for t in s[first]["exits"])
+    stable = [n for n, v in spreads if v <= 1]
+    doc.p(f"{len(stable)} of {len(spreads)} figures repeat to 1% or better over their runs"
+          + ("." if len(stable) == len(spreads) else
+             "; the others: " + ", ".join(f"{n} ({v:.2f}%)" for n, v in spreads if v > 1) + "."))
+    ctx.command(f"benchmarks/exit-cost.sh -n {d['iterations']} --runs {d['runs']} --setups {','.join(order)} --out DIR")
 
 
 def study_rows(ctx, **match):
@@ -136,10 +153,14 @@ def section_tracing(doc, ctx):
               "(the `full` study has 3 repeats), so small differences are not evidence of perturbation.")
     for c in ctx.inputs.costs:
         s = c.data["setups"]
-        ratios = [f"{k.split('_')[0]} {a}: {s['nvhe_traced'][k][a] / s['nvhe'][k][a]:.2f}×"
-                  for k in ("hvc_ns", "mmio_user_ns") for a in ("aarch64", "aarch32")]
-        doc.p("Per exit, deterministically (section 6): with `trace-cmd record -e kvm` running, one "
-              "exit takes " + ", ".join(ratios) + " as long as untraced.")
+        if "nvhe" not in s or "nvhe_traced" not in s:
+            continue
+        ratios = [f"{t} {a}: {s['nvhe_traced']['exits'][t][a]['median_ns'] / s['nvhe']['exits'][t][a]['median_ns']:.2f}×"
+                  for t in s["nvhe"]["exits"] for a in ("aarch64", "aarch32")
+                  if s["nvhe"]["exits"][t].get(a, {}).get("median_ns")
+                  and s["nvhe_traced"]["exits"].get(t, {}).get(a, {}).get("median_ns")]
+        doc.p("Per operation, deterministically (section 6): with `trace-cmd record -e kvm` running, "
+              "each takes " + ", ".join(ratios) + " as long as untraced.")
 
 
 def section_agree(doc, ctx):

@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "bare-vcpu.h"
+#include "bare-test.h"
 /* Relative, so that tests/host/Makefile needs no -I for it. */
 #include "../../include/exitlab/exit-stats-abi.h"
 
@@ -61,7 +61,7 @@ static void check(int ok, const char *fmt, ...)
 
 struct caller {
 	const char *mode;
-	struct bare_vcpu vcpu;
+	struct bare_vm vm;
 };
 
 /*
@@ -80,18 +80,19 @@ struct answer {
 /* One hypercall from the guest: w0-w2 in, w0-w3 out. */
 static struct answer hvc(struct caller *v, uint32_t func, uint32_t a1, uint32_t a2)
 {
-	struct bare_vcpu *c = &v->vcpu;
+	struct bare_vm *vm = &v->vm;
+	uint64_t in[] = { func, a1, a2, 0xdeadbeef, BARE_MMIO_ADDR }, out[4];
 	struct answer a;
+	unsigned int i;
 
-	bare_vcpu_set_xreg(c, 0, func);
-	bare_vcpu_set_xreg(c, 1, a1);
-	bare_vcpu_set_xreg(c, 2, a2);
-	bare_vcpu_set_xreg(c, 3, 0xdeadbeef);
-	bare_vcpu_set_xreg(c, 4, BARE_MMIO_ADDR);
-	bare_vcpu_run_to_mmio(c);
-	a.status = (int32_t)(uint32_t)bare_vcpu_get_xreg(c, 0);
-	a.value = (uint32_t)bare_vcpu_get_xreg(c, 1) | (uint64_t)(uint32_t)bare_vcpu_get_xreg(c, 2) << 32;
-	a.w3 = (uint32_t)bare_vcpu_get_xreg(c, 3);
+	for (i = 0; i < 5; i++)
+		bare_must(PROG, vm, bare_vcpu_set_xreg(vm, 0, i, in[i]));
+	bare_must(PROG, vm, bare_vcpu_run_to_mmio(vm, 0, BARE_MMIO_ADDR));
+	for (i = 0; i < 4; i++)
+		bare_must(PROG, vm, bare_vcpu_get_xreg(vm, 0, i, &out[i]));
+	a.status = (int32_t)(uint32_t)out[0];
+	a.value = (uint32_t)out[1] | (uint64_t)(uint32_t)out[2] << 32;
+	a.w3 = (uint32_t)out[3];
 	return a;
 }
 
@@ -114,9 +115,9 @@ static void test_caller(const char *mode, int aarch32, const char *param)
 	int i;
 
 	if (aarch32)
-		bare_vcpu_create(&v.vcpu, PROG, code32, sizeof(code32) / sizeof(code32[0]), 1);
+		bare_must(PROG, &v.vm, bare_vm_create(&v.vm, code32, sizeof(code32), 1, BARE_AARCH32));
 	else
-		bare_vcpu_create(&v.vcpu, PROG, code64, sizeof(code64) / sizeof(code64[0]), 0);
+		bare_must(PROG, &v.vm, bare_vm_create(&v.vm, code64, sizeof(code64), 1, 0));
 
 	a = hvc(&v, FEATURES, 0, 0);
 	check((a.value & FEATURES_W1) == FEATURES_W1, "%s: KVM features bitmap advertises functions 40 and 41 (w1 0x%08x)",
@@ -177,7 +178,7 @@ static void test_caller(const char *mode, int aarch32, const char *param)
 	} else {
 		check(0, "%s: could not switch %s", mode, param);
 	}
-	bare_vcpu_destroy(&v.vcpu);
+	bare_vm_destroy(&v.vm);
 }
 
 int main(int argc, char **argv)

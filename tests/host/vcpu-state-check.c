@@ -28,7 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bare-vcpu.h"
+#include "bare-test.h"
 
 #define PROG "vcpu-state-check"
 #define MAX_VMS 64
@@ -62,43 +62,45 @@ static const char *reg_name(int aarch64, uint32_t reg)
 }
 
 /* One vcpu's MMIO store; returns the address offset and the stored 32-bit value. */
-static uint32_t mmio_store(struct bare_vcpu *v, uint64_t *offset)
+static uint32_t mmio_store(struct bare_vm *v, uint64_t *offset)
 {
 	uint32_t val = 0;
 
-	memcpy(&val, v->run->mmio.data, v->run->mmio.len < 4 ? v->run->mmio.len : 4);
-	*offset = v->run->mmio.phys_addr - BARE_MMIO_ADDR;
+	memcpy(&val, v->run[0]->mmio.data, v->run[0]->mmio.len < 4 ? v->run[0]->mmio.len : 4);
+	*offset = v->run[0]->mmio.phys_addr - BARE_MMIO_ADDR;
 	return val;
 }
 
 static void *vm_thread(void *arg)
 {
 	struct vm_result *r = arg;
-	struct bare_vcpu v;
+	struct bare_vm v;
 	uint32_t pending[3] = { 0 };
 	int ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN), cpu = r->index;
 
 	if (opt->aarch64)
-		bare_vcpu_create(&v, PROG, vcpu_state_guest64, (size_t)(vcpu_state_guest64_end - vcpu_state_guest64), 0);
+		bare_must(PROG, &v, bare_vm_create(&v, vcpu_state_guest64, (size_t)(vcpu_state_guest64_end -
+					vcpu_state_guest64) * sizeof(uint32_t), 1, 0));
 	else
-		bare_vcpu_create(&v, PROG, vcpu_state_guest32, (size_t)(vcpu_state_guest32_end - vcpu_state_guest32), 1);
-	bare_vcpu_set_xreg(&v, 4, BARE_MMIO_ADDR);
-	bare_vcpu_set_xreg(&v, 8, (uint64_t)(r->index + 1) << 24);
-	bare_vcpu_set_xreg(&v, 9, opt->spin);
-	bare_vcpu_set_xreg(&v, 10, opt->mask);
+		bare_must(PROG, &v, bare_vm_create(&v, vcpu_state_guest32, (size_t)(vcpu_state_guest32_end -
+					vcpu_state_guest32) * sizeof(uint32_t), 1, BARE_AARCH32));
+	bare_must(PROG, &v, bare_vcpu_set_xreg(&v, 0, 4, BARE_MMIO_ADDR));
+	bare_must(PROG, &v, bare_vcpu_set_xreg(&v, 0, 8, (uint64_t)(r->index + 1) << 24));
+	bare_must(PROG, &v, bare_vcpu_set_xreg(&v, 0, 9, opt->spin));
+	bare_must(PROG, &v, bare_vcpu_set_xreg(&v, 0, 10, opt->mask));
 	while (!atomic_load(&stop)) {
 		uint64_t off;
 		uint32_t val;
 
-		if (ioctl(v.fd, KVM_RUN, 0) < 0) {
+		if (ioctl(v.vcpu_fd[0], KVM_RUN, 0) < 0) {
 			if (errno == EINTR)
 				continue;
 			fprintf(stderr, "%s: vm %d: KVM_RUN: %s\n", PROG, r->index, strerror(errno));
 			exit(1);
 		}
-		if (v.run->exit_reason != KVM_EXIT_MMIO || !v.run->mmio.is_write) {
+		if (v.run[0]->exit_reason != KVM_EXIT_MMIO || !v.run[0]->mmio.is_write) {
 			fprintf(stderr, "%s: vm %d: KVM_RUN: unexpected exit reason %u\n", PROG,
-				r->index, v.run->exit_reason);
+				r->index, v.run[0]->exit_reason);
 			exit(1);
 		}
 		val = mmio_store(&v, &off);
@@ -131,7 +133,7 @@ static void *vm_thread(void *arg)
 			exit(1);
 		}
 	}
-	bare_vcpu_destroy(&v);
+	bare_vm_destroy(&v);
 	return NULL;
 }
 

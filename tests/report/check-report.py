@@ -169,14 +169,25 @@ def check_study_agree(md, d):
 
 
 def check_cost(sec, d):
-    data = json.load(open(os.path.join(d, "exit-cost.json"), encoding="utf-8"))["exit_cost"]["setups"]
-    rows = {(r[0].split()[0], r[1]): r for r in sec if len(r) == 7}
-    for key, name in (("hvc_ns", "hvc"), ("mmio_user_ns", "mmio_user")):
+    """Section 6's table from exit-cost.json: each setup's median (rounded), the ratios to the
+    first setup, the largest spread."""
+    data = json.load(open(os.path.join(d, "exit-cost.json"), encoding="utf-8"))["exit_cost"]
+    order, s = data["setup_order"], data["setups"]
+    width = 2 + len(order) + len(order) - 1 + 2
+    rows = {(r[0], r[1]): r for r in sec if len(r) == width}
+    for t in s[order[0]]["exits"]:
         for arch in ("aarch64", "aarch32"):
-            r = rows.get((name, arch))
-            want = [round(data[s][key][arch]) for s in ("nvhe", "vhe", "nvhe_traced")]
-            got = [num(x) for x in r[2:5]] if r else None
-            check(f"section 6: {name} {arch} nVHE/VHE/traced ns = {want}", got == want, r)
+            r = rows.get((t, arch))
+            cells = [s[k]["exits"][t][arch] for k in order]
+            want = [round(c["median_ns"]) for c in cells]
+            got = [num(x) for x in r[2:2 + len(order)]] if r else None
+            check(f"section 6: {t} {arch} medians {dict(zip(order, want))}", got == want, r)
+            ratios = [c["median_ns"] / cells[0]["median_ns"] for c in cells[1:]]
+            got = [num(x) for x in r[2 + len(order):1 + 2 * len(order)]] if r else None
+            check(f"section 6: {t} {arch} ratios to {order[0]}",
+                  got is not None and all(abs(g - w) <= 0.005 + 1e-9 for g, w in zip(got, ratios)), r)
+            spread = max(c["spread_pct"] for c in cells)
+            check(f"section 6: {t} {arch} spread {spread:.3g}%", r is not None and close(num(r[-2]), round(spread, 2)), r)
 
 
 def main(argv):

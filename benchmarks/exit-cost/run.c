@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0
+/* exit-cost's view of the host: a vcpu's KVM_RUN loop, and the host's interrupt counts. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exit-cost.h"
+#include "guest-abi.h"
+
+int ec_run_vcpu(struct bare_vm *vm, unsigned int vcpu, const char *who)
+{
+	struct kvm_run *run = vm->run[vcpu];
+	uint32_t detail = 0;
+	uint64_t off;
+	int err;
+
+	for (;;) {
+		err = bare_vcpu_run(vm, vcpu);
+		if (err == -EINTR)
+			continue;
+		if (err) {
+			fprintf(stderr, "%s: %s: vcpu %u: %s: %s\n", PROG, who, vcpu, vm->failed, strerror(-err));
+			return err;
+		}
+		if (run->exit_reason != KVM_EXIT_MMIO || run->mmio.phys_addr < BARE_MMIO_ADDR)
+			break;
+		off = run->mmio.phys_addr - BARE_MMIO_ADDR;
+		if (off == EC_MMIO_DONE && run->mmio.is_write)
+			return 0;
+		if (off == EC_MMIO_OP && !run->mmio.is_write) {
+			memset(run->mmio.data, 0, sizeof(run->mmio.data));
+			continue;
+		}
+		if (off == EC_MMIO_ERROR + 4 && run->mmio.is_write) {
+			memcpy(&detail, run->mmio.data, sizeof(detail));
+			continue;
+		}
+		if (off == EC_MMIO_ERROR && run->mmio.is_write) {
+			uint32_t vector = 0;
+
+			memcpy(&vector, run->mmio.data, sizeof(vector));
+			fprintf(stderr, "%s: %s: vcpu %u: the guest took an unexpected exception: vector "
+				"offset 0x%x, ESR_EL1 (AArch32: the mode's LR) 0x%x\n", PROG, who, vcpu,
+				vector, detail);
+			return -EPROTO;
+		}
+		break;
+	}
+	fprintf(stderr, "%s: %s: vcpu %u: unexpected exit: reason %u", PROG, who, vcpu, run->exit_reason);
+	if (run->exit_reason == KVM_EXIT_MMIO)
+		fprintf(stderr, " (MMIO %s at 0x%llx)", run->mmio.is_write ? "write" : "read",
+			(unsigned long long)run->mmio.phys_addr);
+	if (bare_vcpu_get_pc(vm, vcpu, &off) == 0)
+		fprintf(stderr, ", guest PC 0x%llx", (unsigned long long)off);
+	fputc('\n', stderr);
+	return -EPROTO;
+}
+
+/* The CPU numbers of /proc/interrupts' columns ("CPU0 CPU1 ..."). */
+static unsigned int columns(char *line, int *cpu_of, unsigned int max)
+{
+	unsigned int n = 0;
+	char *tok, *save;
+
+	for (tok = strtok_r(line, " \t\n", &save); tok && n < max; tok = strtok_r(NULL, " \t\n", &save))
+		if (!strncmp(tok, "CPU", 3))
+			cpu_of[n++] = atoi(tok + 3);
+	return n;
+}
+
+int ec_host_irqs(const int *cpus, unsigned int n, uint64_t *total)
+{
+	char line[4096];
+	int cpu_of[256];
+	unsigned int ncol, c, i;
+	FILE *f = fopen("/proc/interrupts", "r");
+
+	*total = 0;
+	if (!f || !fgets(line, sizeof(line), f)) {
+		int err = errno ? errno : EIO;
+
+		fprintf(stderr, "%s: /proc/interrupts: %s\n", PROG, strerror(err));
+		if (f)
+			fclose(f);
+		return -err;
+	}
+	ncol = columns(line, cpu_of, 256);
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long v[256];
+		char *p = strchr(line, ':'), *end;
+
+		if (!p)
+			continue;
+		for (c = 0, p++; c < ncol; c++, p = end) {
+			v[c] = strtoull(p, &end, 10);
+			if (end == p)
+				break;
+		}
+		if (c < ncol)
+			continue;	/* not per CPU (Err:) */
+		for (c = 0; c < ncol; c++)
+			for (i = 0; i < n; i++)
+				if (cpu_of[c] == cpus[i])
+					*total += v[c];
+	}
+	fclose(f);
+	return 0;
+}

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The exit types, as data: what one operation is (the guest code is guest-aarch64.S and
+ * guest-aarch32.S) and the KVM statistics it must move. Names as kvm-unit-tests' arm
+ * micro-bench has them where it has the type (hvc; mmio_read_user and mmio_read_vgic are
+ * mmio_user and mmio_kernel here).
+ *
+ * Every batch ends with one MMIO store to the program (mmio_exit_user and exits +1 on each
+ * vcpu that runs). irq_exits_per_op counts the operation's exits that are host interrupts
+ * (virq: the timer's; ipi: the kick of vcpu 1), which /proc/interrupts shows as well.
+ */
+#include "exit-cost.h"
+#include "guest-abi.h"
+
+const struct ec_type ec_types[] = {
+	{ "hvc", "an in-kernel hypercall (PSCI_VERSION): KVM's PSCI handler answers",
+	  1, { EC_ENTRY_HVC }, 0, 0, 0,
+	  { { "exits", 0, 1, 1 }, { "hvc_exit_stat", 0, 1, 0 }, { "mmio_exit_user", 0, 0, 1 } } },
+	{ "mmio_user", "a 32-bit read of an address no memory slot holds: an exit to user space, "
+	  "completed by the program",
+	  1, { EC_ENTRY_MMIO_USER }, 0, 0, 0,
+	  { { "exits", 0, 1, 1 }, { "mmio_exit_user", 0, 1, 1 } } },
+	{ "mmio_kernel", "a 32-bit read of the in-kernel vgic-v3 distributor's GICD_IIDR",
+	  1, { EC_ENTRY_MMIO_KERNEL }, 0, 0, 0,
+	  { { "exits", 0, 1, 1 }, { "mmio_exit_kernel", 0, 1, 0 }, { "mmio_exit_user", 0, 0, 1 } } },
+	{ "sysreg", "a read of an ID register trapped by HCR_EL2.TID3 and emulated by KVM "
+	  "(ID_AA64MMFR0_EL1; AArch32: ID_MMFR0)",
+	  1, { EC_ENTRY_SYSREG }, 0, 0, 0,
+	  { { "exits", 0, 1, 1 }, { "mmio_exit_user", 0, 0, 1 } } },
+	{ "wfi", "a trapped WFI with the virtual timer about to fire: KVM blocks the vcpu, the "
+	  "timer wakes it, the guest takes the timer's interrupt; the wait itself is subtracted",
+	  1, { EC_ENTRY_WFI }, 0, 1, 1,
+	  { { "exits", 0, 1, 1 }, { "wfi_exit_stat", 0, 1, 0 }, { "halt_wakeup", 0, 1, 0 },
+	    { "mmio_exit_user", 0, 0, 1 } } },
+	{ "ipi", "an SGI from vcpu 0 (ICC_SGI1R write, trapped) to vcpu 1 spinning in the guest "
+	  "(KVM kicks it out with a host IPI), until vcpu 1's IRQ handler acknowledged it in memory",
+	  2, { EC_ENTRY_IPI_SEND, EC_ENTRY_IPI_RECEIVE }, 1, 0, 0,
+	  { { "exits", 0, 1, 1 }, { "mmio_exit_user", 0, 0, 1 },
+	    { "exits", 1, 1, 1 }, { "mmio_exit_user", 1, 0, 1 } } },
+	{ "virq", "the virtual timer's interrupt: it fires in the guest (a host IRQ exit), KVM "
+	  "injects it, the guest takes it and EOIs",
+	  1, { EC_ENTRY_VIRQ }, 1, 0, 0,
+	  { { "exits", 0, 1, 1 }, { "mmio_exit_user", 0, 0, 1 } } },
+	{ "s2fault", "the first write to a page of guest memory: a stage-2 fault, KVM maps the "
+	  "page (already populated on the host side)",
+	  1, { EC_ENTRY_S2FAULT }, 0, 0, 0,
+	  { { "exits", 0, 1, 1 }, { "mmio_exit_user", 0, 0, 1 } } },
+};
+
+const unsigned int ec_ntypes = sizeof(ec_types) / sizeof(ec_types[0]);

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Every exit-cost microbenchmark runs in the emulated host (one boot, --icount, both vcpu
+# architectures, all types, small N) and causes exactly the exits it claims: the program's own
+# check (its status; a FAIL line per mismatch) and, independently, its JSON against this
+# script's table of KVM counters per operation (e.g. N hypercalls -> N hvc_exit_stat, N exits
+# beyond the ones host interrupts explain; every other counter unmoved).
+#   tests/e2e/exit-cost-counts.sh [-n N] [--runs R]
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/lib.sh
+. "$ROOT/tests/lib.sh"
+n=50 runs=2
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-n) n=$2; shift 2 ;;
+	--runs) runs=$2; shift 2 ;;
+	*) echo "Usage: tests/e2e/exit-cost-counts.sh [-n N] [--runs R]" >&2; exit 2 ;;
+	esac
+done
+out=$ROOT/build/test-runs/exit-cost-counts
+rm -rf "$out"
+status=0
+"$ROOT/run-host.sh" --out "$out" --guests 0 --icount \
+	--host-cmd "exit-cost -n $n --runs $runs --json >/results/exit-cost-program.json" || status=$?
+cat "$out/host-cmd.log" 2>/dev/null || true
+check "run-host.sh ran the host command (status $status)" test "$status" = 0
+check "exit-cost found every count exact (its status $(cat "$out/host-cmd.status" 2>/dev/null))" \
+	test "$(cat "$out/host-cmd.status" 2>/dev/null)" = 0
+json=$out/exit-cost-program.json
+if ! jq -e . "$json" >/dev/null 2>&1; then
+	fail "exit-cost wrote its JSON ($json)"
+	finish
+	exit 1
+fi
+
+# The independent table: KVM counters per operation, all vcpus summed; `exits` may exceed its
+# figure by the extra exits the program reports (host interrupts), nothing else may differ.
+verdicts=$out/json-checks.txt
+python3 - "$json" "$n" "$runs" >"$verdicts" <<'PY' || fail "the JSON check ran (python3 failed)"
+import json, sys
+data, n, runs = json.load(open(sys.argv[1])), int(sys.argv[2]), int(sys.argv[3])
+want = {
+    "hvc": {"exits": 1, "hvc_exit_stat": 1},
+    "mmio_user": {"exits": 1, "mmio_exit_user": 1},
+    "mmio_kernel": {"exits": 1, "mmio_exit_kernel": 1},
+    "sysreg": {"exits": 1},
+    "wfi": {"exits": 1, "wfi_exit_stat": 1, "halt_wakeup": 1},
+    "ipi": {"exits": 2},
+    "virq": {"exits": 1},
+    "s2fault": {"exits": 1},
+}
+ops = n * runs
+print("PASS" if list(data["exits"]) == list(want) else "FAIL",
+      f"the JSON has every type, in order: {list(data['exits'])}")
+print("PASS" if data["iterations"] == n and data["runs"] == runs else "FAIL",
+      f"iterations {data['iterations']}, runs {data['runs']}")
+for t, stats in want.items():
+    for arch in ("aarch64", "aarch32"):
+        r = data["exits"].get(t, {}).get(arch, {})
+        if "kvm_exits_per_op" not in r:
+            print("FAIL", f"{t} {arch}: no result ({r.get('skipped', 'missing')})")
+            continue
+        per_op, extra = r["kvm_exits_per_op"], sum(r["extra_exits_per_run"])
+        bad = []
+        for s, v in per_op.items():
+            expect = stats.get(s, 0) + (extra / ops if s == "exits" else 0)
+            if round(v * ops) != round(expect * ops):
+                bad.append(f"{s} {v} per op, expected {expect}")
+        ok = not bad and stats.keys() <= per_op.keys() and r["exact_counts"] is True
+        print("PASS" if ok else "FAIL",
+              f"{t} {arch}: {n} operations x {runs} runs moved KVM's counters exactly by "
+              f"{stats} per operation (+{extra} exits from host interrupts)"
+              + (f": {'; '.join(bad)}" if bad else ""))
+        ns = r["ns"]
+        print("PASS" if len(ns) == runs and all(x > 0 for x in ns) and r["min_ns"] <= r["median_ns"] <= r["max_ns"]
+              else "FAIL", f"{t} {arch}: {runs} positive per-run figures, median {r['median_ns']} ns")
+PY
+while read -r verdict what; do
+	if [ "$verdict" = PASS ]; then pass "$what"; else fail "$what"; fi
+done <"$verdicts"
+finish

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "kvm-stats.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <linux/kvm.h>
+
+static int fail(struct kvm_stats *s, const char *what, int err)
+{
+	s->failed = what;
+	return -err;
+}
+
+static int read_descriptors(struct kvm_stats *s, const struct kvm_stats_header *h)
+{
+	size_t one = sizeof(struct kvm_stats_desc) + h->name_size;
+	char *buf = calloc(h->num_desc, one);
+	unsigned int i;
+	ssize_t got;
+
+	if (!buf)
+		return fail(s, "calloc (stats descriptors)", ENOMEM);
+	got = pread(s->fd, buf, h->num_desc * one, h->desc_offset);
+	if (got != (ssize_t)(h->num_desc * one)) {
+		free(buf);
+		return fail(s, "pread (stats descriptors)", got < 0 ? errno : EIO);
+	}
+	for (i = 0; i < h->num_desc; i++) {
+		const struct kvm_stats_desc *d = (const void *)(buf + i * one);
+		struct kvm_stat_desc *o = &s->desc[i];
+		size_t end = d->offset + d->size * sizeof(uint64_t);
+
+		snprintf(o->name, sizeof(o->name), "%.*s", (int)h->name_size, d->name);
+		o->flags = d->flags;
+		o->exponent = d->exponent;
+		o->offset = d->offset;
+		if (end > s->data_size)
+			s->data_size = end;
+	}
+	s->n = h->num_desc;
+	free(buf);
+	return 0;
+}
+
+int kvm_stats_open(struct kvm_stats *s, int fd)
+{
+	struct kvm_stats_header h;
+	int err;
+
+	memset(s, 0, sizeof(*s));
+	s->fd = ioctl(fd, KVM_GET_STATS_FD, NULL);
+	if (s->fd < 0)
+		return fail(s, "KVM_GET_STATS_FD", errno);
+	if (pread(s->fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h)) {
+		err = fail(s, "pread (stats header)", errno ? errno : EIO);
+		kvm_stats_close(s);
+		return err;
+	}
+	if (h.num_desc > KVM_STATS_MAX || h.name_size == 0) {
+		kvm_stats_close(s);
+		return fail(s, "stats header (more descriptors than KVM_STATS_MAX)", E2BIG);
+	}
+	s->data_offset = h.data_offset;
+	err = read_descriptors(s, &h);
+	if (err)
+		kvm_stats_close(s);
+	return err;
+}
+
+void kvm_stats_close(struct kvm_stats *s)
+{
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+}
+
+int kvm_stats_read(struct kvm_stats *s, uint64_t values[KVM_STATS_MAX])
+{
+	uint64_t data[KVM_STATS_MAX * 16];
+	unsigned int i;
+	ssize_t got;
+
+	if (s->data_size > sizeof(data))
+		return fail(s, "stats data (larger than expected)", E2BIG);
+	got = pread(s->fd, data, s->data_size, s->data_offset);
+	if (got != (ssize_t)s->data_size)
+		return fail(s, "pread (stats data)", got < 0 ? errno : EIO);
+	for (i = 0; i < s->n; i++)
+		values[i] = data[s->desc[i].offset / sizeof(uint64_t)];
+	return 0;
+}
+
+int kvm_stats_find(const struct kvm_stats *s, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->n; i++)
+		if (!strcmp(s->desc[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+int kvm_stats_is_counter(const struct kvm_stat_desc *d)
+{
+	return (d->flags & KVM_STATS_TYPE_MASK) == KVM_STATS_TYPE_CUMULATIVE &&
+	       (d->flags & KVM_STATS_UNIT_MASK) == KVM_STATS_UNIT_NONE;
+}

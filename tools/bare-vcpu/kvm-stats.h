@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A vcpu's (or VM's) KVM statistics through the binary stats interface (KVM_GET_STATS_FD,
+ * Documentation/virt/kvm/api.rst 4.133): the counters of the file's own descriptors, read
+ * with one pread. Functions return 0 or -errno; `failed` names the call that failed.
+ */
+#ifndef EXITLAB_KVM_STATS_H
+#define EXITLAB_KVM_STATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define KVM_STATS_MAX 64
+#define KVM_STATS_NAME_MAX 64
+
+struct kvm_stat_desc {
+	char name[KVM_STATS_NAME_MAX];
+	uint32_t flags;			/* KVM_STATS_TYPE_* | KVM_STATS_UNIT_* | KVM_STATS_BASE_* */
+	int16_t exponent;
+	uint32_t offset;		/* of its first value in the data block */
+};
+
+struct kvm_stats {
+	int fd;
+	unsigned int n;
+	struct kvm_stat_desc desc[KVM_STATS_MAX];
+	uint64_t data_offset;
+	size_t data_size;
+	const char *failed;
+};
+
+/* Opens the statistics of the VM or vcpu FD (an ioctl on that fd). */
+int kvm_stats_open(struct kvm_stats *s, int fd);
+void kvm_stats_close(struct kvm_stats *s);
+/* VALUES[i] = the (first) value of desc[i], for i < n. */
+int kvm_stats_read(struct kvm_stats *s, uint64_t values[KVM_STATS_MAX]);
+/* Index of the statistic NAME, or -1. */
+int kvm_stats_find(const struct kvm_stats *s, const char *name);
+/* A cumulative count of events: type cumulative, no unit (exits, halt_wakeup, ...). */
+int kvm_stats_is_counter(const struct kvm_stat_desc *d);
+
+#endif
