@@ -14,12 +14,14 @@ SETUPS='
 nvhe            --no-trace
 vhe             --no-trace --cpu max
 nvhe_traced
+stock           --no-trace --patches none
+counter         --no-trace --patches counter
+full            --no-trace
+full_stats_off  --no-trace --no-guest-exit-stats
 '
-# With run-host.sh --patches (issue 8), stock vs patched kernels are four more lines:
-#   stock           --no-trace --patches none --no-guest-exit-stats
-#   counter         --no-trace --patches counter --no-guest-exit-stats
-#   full            --no-trace
-#   full_stats_off  --no-trace --no-guest-exit-stats
+# stock, counter, full and full_stats_off are the host kernels of benchmarks/patch-effect.sh
+# (run-host.sh --patches; below `all` the guests' statistics calls are off by themselves), on
+# nVHE and untraced: `--setups stock,counter,full,full_stats_off` prints what the patches cost.
 DEFAULT_SETUPS=nvhe,vhe,nvhe_traced
 
 usage() {
