@@ -160,7 +160,7 @@ done
 # x86: plugin_kvm keeps kvm_exit and kvm_entry, the rest prints as the formats say.
 trace-cmd convert --file-version 6 --compression none -i "$ROOT/tests/traces/patched-arm64-2vm-2vcpu.dat" \
 	-o "$tmp/v6.dat" >/dev/null 2>&1
-python3 "$ROOT/tests/plugin/make-x86-trace.py" "$tmp/v6.dat" "$tmp/x86.dat" >/dev/null
+PYTHONPATH="$ROOT/tools/tracedat" python3 "$ROOT/tests/plugin/make-x86-trace.py" "$tmp/v6.dat" "$tmp/x86.dat" >/dev/null
 trace-cmd report "$tmp/x86.dat" >"$tmp/x86-without" 2>&1
 with_plugin "$tmp/x86.dat" >"$tmp/x86-with" 2>&1
 decoded=$(grep -c " kvm_exit: .*reason [A-Z_]* rip 0x" "$tmp/x86-without") || true
