@@ -160,15 +160,31 @@ for dir in "$ROOT"/kernel-patches/*/; do
 	check_abi
 	check_levels
 done
-# No copies of the function IDs: only the header, the kernel patches, this check and the
-# README's table for readers may write them, and the generated report (data: exitstat prints
-# the IDs it reads from the header); any file git sees, untracked ones included.
-if copies=$(git grep -n -i -I --untracked -e '8600002[89]' -- . ":!$abi" ':!kernel-patches/' \
-	':!tests/lint.sh' ':!README.md' ':!report/REPORT.md' ':!report/index.html'); then
-	echo "FAIL exit-statistics function IDs written outside $abi (include it instead):"
-	echo "$copies"; failed=$((failed + 1))
-else
-	echo "PASS exit-statistics function IDs only in $abi"; passed=$((passed + 1))
-fi
+# no_copies WHAT PATTERN [PATHSPEC...]: PASS WHAT when no file git sees (untracked ones
+# included) but those the pathspecs exclude has a line matching the extended regular
+# expression PATTERN (any case), else FAIL with the lines.
+no_copies() {
+	local what=$1 pattern=$2 copies
+	shift 2
+	if copies=$(git grep -n -i -I -E --untracked -e "$pattern" -- . "$@"); then
+		echo "FAIL $what; copies:"; echo "$copies"; failed=$((failed + 1))
+	else
+		echo "PASS $what"; passed=$((passed + 1))
+	fi
+}
+
+# The function IDs: only the header, the kernel patches, this check and the README's table for
+# readers may write them, and the generated report (data: exitstat prints the IDs it reads from
+# the header). Elsewhere, include the header.
+no_copies "exit-statistics function IDs only in $abi" '8600002[89]' ":!$abi" ':!kernel-patches/' \
+	':!tests/lint.sh' ':!README.md' ':!report/REPORT.md' ':!report/index.html'
+# The kvm event formats: only tools/tracedat/formats/ (kvm-formats.h for C, tracedat.py for
+# Python) may write a format line ("field:...;" then a tab, raw or escaped, and "offset:"). The
+# exceptions are formats no kernel writes, the exitstat unit tests' other kernels' spellings:
+# the variants of tests/exitstat/unit-events.c, unit.c's x86-style kvm_exit, unit.h's COMMON.
+tab=$'\t'
+no_copies "kvm event formats only in tools/tracedat/formats/" "field:[^;]*;($tab|\\\\t)offset:[0-9]" \
+	':!tools/tracedat/formats/' ':!tests/exitstat/unit-events.c' ':!tests/exitstat/unit.c' \
+	':!tests/exitstat/unit.h' ':!tests/lint.sh'
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
