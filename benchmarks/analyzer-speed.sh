@@ -26,6 +26,8 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
+# shellcheck source=images/lib.sh
+. "$repo/images/lib.sh"
 fixtures=${EXITLAB_FIXTURES:-$repo/../shared/fixtures}
 copies=13
 big=10
@@ -42,14 +44,13 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
-builddir=${EXITLAB_BUILD:-$repo/build}
-build=$builddir/bench
+build=$BUILD_DIR/bench
 mkdir -p "$build"
 if [ -n "${EXITSTAT:-}" ]; then
 	exitstat=$EXITSTAT
 else
-	make -s -C "$repo/tools/exitstat" BUILD="$builddir/exitstat" all >/dev/null
-	exitstat=$builddir/exitstat/exitstat
+	make -s -C "$repo/tools/exitstat" BUILD="$BUILD_DIR/exitstat" all >/dev/null
+	exitstat=$BUILD_DIR/exitstat/exitstat
 fi
 # shellcheck disable=SC2046
 cc -O2 -Wall -Wextra -o "$build/iterate-floor" "$here/iterate-floor.c" \

@@ -14,8 +14,10 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
+# shellcheck source=tests/lib.sh
+. "$repo/tests/lib.sh"
 fixtures=${EXITLAB_FIXTURES:-$repo/../shared/fixtures}
-build=${BUILD:-$repo/build/exitstat}
+build=${BUILD:-$BUILD_DIR/exitstat}
 exitstat=$build/exitstat
 
 if ! ls "$fixtures"/*.dat.counts >/dev/null 2>&1; then
@@ -34,8 +36,6 @@ if ! command -v python3 > /dev/null; then
 fi
 tmp=$(mktemp -d /tmp/exitstat-fixtures.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-# shellcheck source=tests/lib.sh
-. "$repo/tests/lib.sh"
 # fail NAME [DETAIL...]: a FAIL line and its details, indented.
 fail() { echo "FAIL $1"; shift; for l in "$@"; do echo "    $l"; done; failed=$((failed + 1)); }
 

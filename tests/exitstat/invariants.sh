@@ -11,12 +11,12 @@
 # replicated in time (tools/tracedat/make-big-trace.py). Generating needs trace-cmd (SKIP without).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-exitstat=${EXITSTAT:-$ROOT/build/exitstat/exitstat}
+# shellcheck source=tests/lib.sh
+. "$ROOT/tests/lib.sh"
+exitstat=${EXITSTAT:-$BUILD_DIR/exitstat/exitstat}
 fixtures=${EXITLAB_FIXTURES:-$ROOT/../shared/fixtures}
 command -v jq >/dev/null || { echo "SKIP: jq not installed"; exit 77; }
 [ -x "$exitstat" ] || make -s -C "$ROOT/tools/exitstat" all >/dev/null
-# shellcheck source=tests/lib.sh
-. "$ROOT/tests/lib.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 

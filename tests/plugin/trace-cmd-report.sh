@@ -13,17 +13,16 @@
 # HOME is a scratch directory, so that an installed copy in ~/.local cannot take part.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${EXITLAB_BUILD:-$ROOT/build}
-exitstat=${EXITSTAT:-$BUILD/exitstat/exitstat}
-plugin_dir=$BUILD/tep-plugin
+# shellcheck source=tests/lib.sh
+. "$ROOT/tests/lib.sh"
+exitstat=${EXITSTAT:-$BUILD_DIR/exitstat/exitstat}
+plugin_dir=$BUILD_DIR/tep-plugin
 FIXTURES=${EXITLAB_FIXTURES:-$ROOT/../shared/fixtures}
 [ -x "$exitstat" ] || { echo "exitstat not built: run make"; exit 1; }
 [ -f "$plugin_dir/plugin_exitlab.so" ] || { echo "plugin not built: run make"; exit 1; }
 for tool in jq trace-cmd python3; do
 	command -v "$tool" >/dev/null || { echo "SKIP: $tool not installed"; exit 77; }
 done
-# shellcheck source=tests/lib.sh
-. "$ROOT/tests/lib.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export HOME=$tmp/home
