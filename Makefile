@@ -6,8 +6,10 @@
 # ~/.local/lib/traceevent/plugins, or with PREFIX=... in $(DESTDIR)$(PREFIX)/lib/traceevent/plugins.
 # Quiet by default; V=1 shows full commands.
 V ?= 0
-# The build directory: EXITLAB_BUILD as images/lib.sh reads it, else build/.
-BUILD := $(or $(EXITLAB_BUILD),$(CURDIR)/build)
+# BUILD_DIR: the build directory (tools/common.mk), given to every command run from here as
+# an absolute EXITLAB_BUILD, so that a relative one means the same to all of them.
+include tools/common.mk
+export EXITLAB_BUILD := $(BUILD_DIR)
 PREFIX ?= /usr/local
 DESTDIR ?=
 export V
@@ -18,10 +20,10 @@ export V
 all: exitstat plugin
 
 exitstat:
-	@$(MAKE) --no-print-directory -C tools/exitstat BUILD=$(BUILD)/exitstat
+	@$(MAKE) --no-print-directory -C tools/exitstat
 
 plugin:
-	@$(MAKE) --no-print-directory -C tools/tep-plugin BUILD=$(BUILD)/tep-plugin
+	@$(MAKE) --no-print-directory -C tools/tep-plugin
 
 images:
 	@./run-host.sh --build-only
@@ -46,7 +48,7 @@ lint:
 	@tests/lint.sh
 
 install: exitstat
-	install -D -m 0755 $(BUILD)/exitstat/exitstat $(DESTDIR)$(PREFIX)/bin/exitstat
+	install -D -m 0755 $(BUILD_DIR)/exitstat/exitstat $(DESTDIR)$(PREFIX)/bin/exitstat
 	install -D -m 0644 tools/exitstat/exitstat.1 $(DESTDIR)$(PREFIX)/share/man/man1/exitstat.1
 
 uninstall:
@@ -63,7 +65,7 @@ install-plugin: plugin
 	@if [ "$(abspath $(PLUGINDIR))" = "$(PLUGIN_SYSDIR)" ]; then \
 	  echo "install-plugin: $(PLUGINDIR): libtraceevent's own directory, where plugin_kvm.so may print kvm_exit instead: use ~/.local/lib/traceevent/plugins or another directory named in TRACEEVENT_PLUGIN_DIR" >&2; \
 	  exit 2; fi
-	install -D -m 0644 $(BUILD)/tep-plugin/plugin_exitlab.so $(DESTDIR)$(PLUGINDIR)/plugin_exitlab.so
+	install -D -m 0644 $(BUILD_DIR)/tep-plugin/plugin_exitlab.so $(DESTDIR)$(PLUGINDIR)/plugin_exitlab.so
 	@case "$(abspath $(PLUGINDIR))" in $(HOME)/.local/lib/traceevent/plugins) ;; \
 	  *) echo "install-plugin: libtraceevent reads $(PLUGINDIR) when TRACEEVENT_PLUGIN_DIR=$(PLUGINDIR)";; esac
 
@@ -71,11 +73,11 @@ uninstall-plugin:
 	rm -f $(DESTDIR)$(PLUGINDIR)/plugin_exitlab.so
 
 clean:
-	rm -rf $(BUILD)/exitstat $(BUILD)/tep-plugin $(BUILD)/test-logs $(BUILD)/test-runs
+	rm -rf $(BUILD_DIR)/exitstat $(BUILD_DIR)/tep-plugin $(BUILD_DIR)/test-logs $(BUILD_DIR)/test-runs
 
 # Also drops the kernel source, object directories and cached images (a cold rebuild).
 distclean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD_DIR)
 
 help:
 	@sed -n '1,7p' Makefile

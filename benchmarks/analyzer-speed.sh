@@ -6,7 +6,7 @@
 # Times, side by side in one run (best of N runs each, peak RSS of any run),
 # on each input: a compressed multi-guest trace (tests/traces/
 # patched-arm64-2vm-2vcpu.dat, 2 VMs x 2 vcpus, repeated --copies times in
-# time by make-big-trace.py, default 13 = 1.6 M events, compressed with
+# time by tools/tracedat/make-big-trace.py, default 13 = 1.6 M events, compressed with
 # zstd by trace-cmd convert) and the 32-bit boot fixture as recorded (v7,
 # zstd), or the TRACEs given:
 #   exitstat summary on the trace (v7; default reader: zpage, our own zstd
@@ -26,6 +26,8 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
+# shellcheck source=images/lib.sh
+. "$repo/images/lib.sh"
 fixtures=${EXITLAB_FIXTURES:-$repo/../shared/fixtures}
 copies=13
 big=10
@@ -42,14 +44,13 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
-builddir=${EXITLAB_BUILD:-$repo/build}
-build=$builddir/bench
+build=$BUILD_DIR/bench
 mkdir -p "$build"
 if [ -n "${EXITSTAT:-}" ]; then
 	exitstat=$EXITSTAT
 else
-	make -s -C "$repo/tools/exitstat" BUILD="$builddir/exitstat" all >/dev/null
-	exitstat=$builddir/exitstat/exitstat
+	make -s -C "$repo/tools/exitstat" BUILD="$BUILD_DIR/exitstat" all >/dev/null
+	exitstat=$BUILD_DIR/exitstat/exitstat
 fi
 # shellcheck disable=SC2046
 cc -O2 -Wall -Wextra -o "$build/iterate-floor" "$here/iterate-floor.c" \
@@ -79,7 +80,7 @@ if [ ${#traces[@]} = 0 ]; then
 	m6=$(v6_of "$multi")
 	m7=$build/2vm-2vcpu.x$copies.dat
 	if [ ! -f "$m7" ]; then
-		python3 "$here/make-big-trace.py" "$m6" "$build/2vm-2vcpu.x$copies.v6.dat" "$copies" >/dev/null
+		python3 "$repo/tools/tracedat/make-big-trace.py" "$m6" "$build/2vm-2vcpu.x$copies.v6.dat" "$copies" >/dev/null
 		trace-cmd convert --compression zstd -i "$build/2vm-2vcpu.x$copies.v6.dat" -o "$m7" >/dev/null 2>&1
 	fi
 	traces=("$m7")
@@ -146,7 +147,7 @@ boot=$fixtures/guest32-boot.dat
 b6=$(v6_of "$boot")
 bigv6=$build/guest32-boot.x$big.dat
 bigv7=$build/guest32-boot.x$big.v7.dat
-[ -f "$bigv6" ] || python3 "$here/make-big-trace.py" "$b6" "$bigv6" "$big" >/dev/null
+[ -f "$bigv6" ] || python3 "$repo/tools/tracedat/make-big-trace.py" "$b6" "$bigv6" "$big" >/dev/null
 [ -f "$bigv7" ] || trace-cmd convert --compression zstd -i "$bigv6" -o "$bigv7" >/dev/null 2>&1
 big_exits=$("$exitstat" summary --csv "$bigv7" | awk -F, '$1 == "kvm_exit_records" { print $2 }')
 echo "== memory as the input grows: the boot fixture and $big copies of it ($big_exits exits), best of $runs"

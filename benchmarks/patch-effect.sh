@@ -7,6 +7,8 @@
 # counts from the trace (stock traces have the classes too).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=images/lib.sh
+. "$ROOT/images/lib.sh"
 PROG=patch-effect.sh
 
 usage() {
@@ -34,7 +36,7 @@ declare -A SETUP_OPTS=(
 	[full]=""
 )
 arches=arm,arm64 setups=stock,counter,full_stats_off,full repeats=2
-out=$ROOT/build/bench/patch-effect-$(date +%Y%m%d-%H%M%S)
+out=$BUILD_DIR/bench/patch-effect-$(date +%Y%m%d-%H%M%S)
 usage_error() { echo "$PROG: $1 (see --help)" >&2; exit 2; }
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -63,7 +65,7 @@ done
 command -v jq >/dev/null || { echo "$PROG: jq not found: run images/install-deps.sh" >&2; exit 2; }
 mkdir -p "$out"
 make -s -C "$ROOT" exitstat || { echo "$PROG: building exitstat failed" >&2; exit 1; }
-exitstat=${EXITLAB_BUILD:-$ROOT/build}/exitstat/exitstat
+exitstat=$BUILD_DIR/exitstat/exitstat
 
 # run ARCH SETUP R: one run, then its figures as one JSON object on stdout.
 run() {

@@ -8,6 +8,8 @@
 set -euo pipefail
 PROG=runner-overhead.sh
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=images/lib.sh
+. "$ROOT/images/lib.sh"
 MG=$ROOT/benchmarks/multi-guest
 
 usage() {
@@ -24,7 +26,7 @@ Exit status: 0 ok, 1 a run failed, 2 usage.
 USAGE
 }
 usage_error() { printf '%s: %s (see --help)\n' "$PROG" "$1" >&2; exit 2; }
-runs=2 arch=arm64 workload=cpu guests=1 out=$ROOT/build/runner-overhead default=0
+runs=2 arch=arm64 workload=cpu guests=1 out=$BUILD_DIR/runner-overhead default=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--runs | --arch | --workload | --guests | --out)

@@ -5,10 +5,10 @@
 # DESTDIR/PREFIX/lib/traceevent/plugins, never in libtraceevent's own directory.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 # shellcheck source=tests/lib.sh
 . "$ROOT/tests/lib.sh"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 make -s -C "$ROOT" install DESTDIR="$tmp/root" PREFIX=/opt/exitlab >"$tmp/install.log" 2>&1 ||
 	{ cat "$tmp/install.log"; echo "FAIL make install"; echo "0 passed, 1 failed"; exit 1; }
 bin=$tmp/root/opt/exitlab/bin/exitstat
@@ -21,7 +21,7 @@ check "nothing else is installed" test "$(find "$tmp/root" -type f | wc -l)" = 2
 make -s -C "$ROOT" uninstall DESTDIR="$tmp/root" PREFIX=/opt/exitlab >/dev/null 2>&1
 check "make uninstall removes both files" test "$(find "$tmp/root" -type f | wc -l)" = 0
 
-so=${EXITLAB_BUILD:-$ROOT/build}/tep-plugin/plugin_exitlab.so
+so=$BUILD_DIR/tep-plugin/plugin_exitlab.so
 mkdir -p "$tmp/home"
 HOME=$tmp/home make -s -C "$ROOT" install-plugin >"$tmp/plugin.log" 2>&1 || cat "$tmp/plugin.log"
 check "install-plugin: per user in ~/.local/lib/traceevent/plugins" \

@@ -1,6 +1,10 @@
 # shellcheck shell=bash
 # The shared piece of exitlab's shell tests (sourced): one PASS/FAIL line per check, kept
-# count, and the closing "N passed, N failed" line tests/run and readers look for.
+# count, and the closing "N passed, N failed" line tests/run and readers look for; and the
+# project's shell library, images/lib.sh, whose BUILD_DIR (EXITLAB_BUILD, else build/) is
+# where tests find what the build made and put what they make.
+# shellcheck source=images/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../images/lib.sh"
 passed=0 failed=0
 pass() { echo "PASS $*"; passed=$((passed + 1)); }
 fail() { echo "FAIL $*"; failed=$((failed + 1)); }

@@ -2,8 +2,8 @@
 # Rules shared by the programs exitlab puts into guest images (tools/guest-exits,
 # benchmarks/workloads): one binary per architecture, native (for unit tests) and static
 # armhf and arm64 (the guests' initramfs has no shared libc), in $(BUILD)/ARCH/$(PROG).
-# The including Makefile sets PROG, SRCS, HDRS, BUILD and WARN, then includes this file.
-# V=1 shows commands; make -s (as tests.cfg runs it) prints no progress lines either.
+# The including Makefile includes tools/common.mk, sets PROG, SRCS, HDRS, BUILD (and WARN
+# if not common.mk's), then includes this file.
 
 CC ?= cc
 ARMHF_CC ?= arm-linux-gnueabihf-gcc
@@ -11,17 +11,6 @@ ARM64_CC ?= aarch64-linux-gnu-gcc
 CFLAGS ?= -O2 -g
 CROSS_LDFLAGS := -static
 ARCHES := native armhf arm64
-
-ifeq ($(V),1)
-Q :=
-quiet = @true
-else ifneq ($(findstring s,$(firstword -$(MAKEFLAGS))),)
-Q := @
-quiet = @true
-else
-Q := @
-quiet = @printf '  %-7s %s\n'
-endif
 
 all: $(ARCHES:%=$(BUILD)/%/$(PROG))
 

@@ -10,7 +10,9 @@ PROG = "multi-guest"
 # This file is ROOT/benchmarks/multiguest/common.py.
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
 STUDIES = os.path.join(ROOT, "benchmarks", "studies")
-EXITSTAT = os.path.join(ROOT, "build", "exitstat", "exitstat")
+# The build directory: EXITLAB_BUILD, else build/ at the top (tools/common.mk, images/lib.sh).
+BUILD = os.environ.get("EXITLAB_BUILD") or os.path.join(ROOT, "build")
+EXITSTAT = os.path.join(BUILD, "exitstat", "exitstat")
 # The tests of the driver put a stand-in here (tests/runner/fake-run-host.sh): no emulated host.
 RUN_HOST = os.environ.get("MULTI_GUEST_RUN_HOST") or os.path.join(ROOT, "run-host.sh")
 

@@ -13,7 +13,9 @@
 #   - net: the host's listener received ops x 1024 bytes (guestN/net-received-bytes, run.json).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-E=${EXITLAB_BUILD:-$ROOT/build}/exitstat/exitstat
+# shellcheck source=tests/lib.sh
+. "$ROOT/tests/lib.sh"
+E=$BUILD_DIR/exitstat/exitstat
 
 usage() { echo "Usage: tests/e2e/check-devices.sh --workload io|net --ops N RESULTS_DIR"; }
 wl='' ops=''
@@ -29,8 +31,6 @@ done
 case "$wl" in io | net) ;; *) usage >&2; exit 2 ;; esac
 if [ $# -ne 1 ] || [ -z "$ops" ]; then usage >&2; exit 2; fi
 dir=$1
-# shellcheck source=tests/lib.sh
-. "$ROOT/tests/lib.sh"
 make -s -C "$ROOT" exitstat
 
 text=$dir/.report-mmio.txt

@@ -11,11 +11,11 @@
 # guest resets, which QEMU's -no-reboot turns into a power-off: to QEMU it ended cleanly.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-out=$ROOT/build/test-runs/guest-crash
-rm -rf "$out" "$out.log"
-mkdir -p "$(dirname "$out")"
 # shellcheck source=tests/lib.sh
 . "$ROOT/tests/lib.sh"
+out=$BUILD_DIR/test-runs/guest-crash
+rm -rf "$out" "$out.log"
+mkdir -p "$(dirname "$out")"
 json() { jq -e "$@" "$out/run.json" >/dev/null; } # json [JQ_OPTIONS] FILTER: FILTER holds
 
 # shellcheck disable=SC2016 # expanded by the guest's shell, not here

@@ -4,6 +4,8 @@
 # saw the other's exits). Extra arguments go to run-host.sh (e.g. --guest-arch arm64).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/lib.sh
+. "$ROOT/tests/lib.sh"
 name=exit-stats${1:+-$(printf '%s' "$*" | tr -c 'a-z0-9' '-')}
 "$ROOT/tests/e2e/run-study.sh" "$name" --guests 2 -- --guests 2 --guest-cmd exitlab-exit-stats-test "$@"
-"$ROOT/tests/e2e/check-exit-stats.sh" "$ROOT/build/test-runs/$name"
+"$ROOT/tests/e2e/check-exit-stats.sh" "$BUILD_DIR/test-runs/$name"

@@ -3,10 +3,10 @@
 # naming the guest, and keep what was collected (trace, console, statistics of the VM).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-out=$ROOT/build/test-runs/guest-hang
-rm -rf "$out"
 # shellcheck source=tests/lib.sh
 . "$ROOT/tests/lib.sh"
+out=$BUILD_DIR/test-runs/guest-hang
+rm -rf "$out"
 status=0
 "$ROOT/run-host.sh" --out "$out" --timeout 30 --guest-cmd 'echo about to hang; sleep 100000' \
 	>"$out.log" 2>&1 || status=$?

@@ -3,12 +3,14 @@
 # `run-host.sh --guests 0 --host-cmd`, print its output, and pass when it passed.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/lib.sh
+. "$ROOT/tests/lib.sh"
 if [ $# -lt 1 ] || [ "$1" = -h ] || [ "$1" = --help ]; then
 	echo "Usage: tests/e2e/host-program.sh PROGRAM [ARGS...]   (PROGRAM from tests/host/)"
 	exit 2
 fi
 name=${1%% *}
-out=$ROOT/build/test-runs/host-$name
+out=$BUILD_DIR/test-runs/host-$name
 rm -rf "$out"
 status=0
 "$ROOT/run-host.sh" --out "$out" --guests 0 --host-cmd "$*" || status=$?

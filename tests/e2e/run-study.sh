@@ -3,6 +3,8 @@
 #   tests/e2e/run-study.sh NAME [check-results options] -- [run-host.sh options]
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/lib.sh
+. "$ROOT/tests/lib.sh"
 if [ $# -lt 1 ] || [ "$1" = -h ] || [ "$1" = --help ]; then
 	echo "Usage: tests/e2e/run-study.sh NAME [check-results options] -- [run-host.sh options]"
 	exit 2
@@ -12,7 +14,7 @@ shift
 check_args=()
 while [ $# -gt 0 ] && [ "$1" != -- ]; do check_args+=("$1"); shift; done
 [ $# -gt 0 ] && shift
-out=$ROOT/build/test-runs/$name
+out=$BUILD_DIR/test-runs/$name
 rm -rf "$out"
 mkdir -p "$(dirname "$out")"
 status=0

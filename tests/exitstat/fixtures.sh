@@ -14,8 +14,10 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
+# shellcheck source=tests/lib.sh
+. "$repo/tests/lib.sh"
 fixtures=${EXITLAB_FIXTURES:-$repo/../shared/fixtures}
-build=${BUILD:-$repo/build/exitstat}
+build=${BUILD:-$BUILD_DIR/exitstat}
 exitstat=$build/exitstat
 
 if ! ls "$fixtures"/*.dat.counts >/dev/null 2>&1; then
@@ -34,8 +36,6 @@ if ! command -v python3 > /dev/null; then
 fi
 tmp=$(mktemp -d /tmp/exitstat-fixtures.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-# shellcheck source=tests/lib.sh
-. "$repo/tests/lib.sh"
 # fail NAME [DETAIL...]: a FAIL line and its details, indented.
 fail() { echo "FAIL $1"; shift; for l in "$@"; do echo "    $l"; done; failed=$((failed + 1)); }
 
@@ -213,11 +213,11 @@ for a in a32:HVC32 a64:HVC64; do
 done
 
 # Patched layout end to end: a real recording rewritten by
-# make-patched-trace.py into our kernel patch's kvm_exit layout, with every
+# tools/tracedat/make-patched-trace.py into our kernel patch's kvm_exit layout, with every
 # 1000th exit left out (104 of 104029). trace-cmd must read it too.
 if [ -f "$boot" ] && command -v trace-cmd > /dev/null &&
    trace-cmd convert --file-version 6 --compression none -i "$boot" -o "$tmp/boot.v6.dat" > /dev/null 2>&1 &&
-   python3 "$here/make-patched-trace.py" "$tmp/boot.v6.dat" "$tmp/patched.dat" 4242 1000 > "$tmp/patched.log"; then
+   python3 "$repo/tools/tracedat/make-patched-trace.py" "$tmp/boot.v6.dat" "$tmp/patched.dat" 4242 1000 > "$tmp/patched.log"; then
 	tc_exits=$(trace-cmd report -N -i "$tmp/patched.dat" 2>/dev/null | grep -c ' kvm_exit: .*VM: 4242, VCPU: 0, EXIT: ')
 	"$exitstat" lost --csv "$tmp/patched.dat" > "$tmp/plost.csv"
 	"$exitstat" summary --csv --pid 4242 --vcpu 0 "$tmp/patched.dat" > "$tmp/psum.csv"

@@ -11,7 +11,9 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-build=${BUILD:-$repo/build/exitstat}
+# shellcheck source=tests/lib.sh
+. "$repo/tests/lib.sh"
+build=${BUILD:-$BUILD_DIR/exitstat}
 time=${FUZZ_TIME:-30}
 
 if ! command -v clang > /dev/null; then

@@ -8,15 +8,15 @@
 # that part SKIPs when absent), and traces generated here: each patched trace made stock
 # (make-stock-trace.py: 2 VMs x 2 vcpu threads without process information, then with a full
 # and a partial tgid map), each fixture made patched (make-patched-trace.py) and a stock trace
-# replicated in time (benchmarks/make-big-trace.py). Generating needs trace-cmd (SKIP without).
+# replicated in time (tools/tracedat/make-big-trace.py). Generating needs trace-cmd (SKIP without).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-exitstat=${EXITSTAT:-$ROOT/build/exitstat/exitstat}
+# shellcheck source=tests/lib.sh
+. "$ROOT/tests/lib.sh"
+exitstat=${EXITSTAT:-$BUILD_DIR/exitstat/exitstat}
 fixtures=${EXITLAB_FIXTURES:-$ROOT/../shared/fixtures}
 command -v jq >/dev/null || { echo "SKIP: jq not installed"; exit 77; }
 [ -x "$exitstat" ] || make -s -C "$ROOT/tools/exitstat" all >/dev/null
-# shellcheck source=tests/lib.sh
-. "$ROOT/tests/lib.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -82,7 +82,7 @@ per() { jq -r ".$1[] | \"\\(.$2) \\(.exits)\"" "$3" | sort; }
 for t in "$ROOT"/tests/traces/*.dat; do
 	name=stock-$(basename "$t")
 	v6 "$t" "$tmp/in.v6.dat"
-	python3 "$ROOT/tests/exitstat/make-stock-trace.py" "$tmp/in.v6.dat" "$tmp/$name" "$tmp/tgids" >"$tmp/gen.log"
+	PYTHONPATH="$ROOT/tools/tracedat" python3 "$ROOT/tests/exitstat/make-stock-trace.py" "$tmp/in.v6.dat" "$tmp/$name" "$tmp/tgids" >"$tmp/gen.log"
 	threads=$(wc -l <"$tmp/tgids")
 	invariant "$name ($(cat "$tmp/gen.log"))" none "$tmp/$name"
 	invariant "$name --tgid-map (all threads)" tgid "$tmp/$name" --tgid-map "$tmp/tgids"
@@ -118,17 +118,17 @@ for t in "$ROOT"/tests/traces/*.dat; do
 			and .traces.exits_a == .traces.exits_b' "$tmp/cmp.json"
 done
 
-# A stock multi-thread trace replicated in time (the benchmark's generator).
+# A stock multi-thread trace replicated in time (analyzer-speed.sh's generator).
 if [ -f "$tmp/stock-patched-arm64-2vm-2vcpu.dat" ]; then
 	v6 "$tmp/stock-patched-arm64-2vm-2vcpu.dat" "$tmp/stock.v6.dat"
-	python3 "$ROOT/benchmarks/make-big-trace.py" "$tmp/stock.v6.dat" "$tmp/stock-x3.dat" 3 >/dev/null
+	python3 "$ROOT/tools/tracedat/make-big-trace.py" "$tmp/stock.v6.dat" "$tmp/stock-x3.dat" 3 >/dev/null
 	invariant "stock-patched-arm64-2vm-2vcpu.dat x3 (make-big-trace.py)" none "$tmp/stock-x3.dat"
 fi
 
 for t in "${fixture_dats[@]}"; do
 	name=patched-$(basename "$t")
 	v6 "$t" "$tmp/in.v6.dat"
-	python3 "$ROOT/tests/exitstat/make-patched-trace.py" "$tmp/in.v6.dat" "$tmp/$name" 4242 500 >/dev/null
+	python3 "$ROOT/tools/tracedat/make-patched-trace.py" "$tmp/in.v6.dat" "$tmp/$name" 4242 500 >/dev/null
 	invariant "$name (make-patched-trace.py)" vm_pid "$tmp/$name"
 done
 

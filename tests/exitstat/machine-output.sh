@@ -9,11 +9,11 @@
 # that fails half-way leaves stdout empty in JSON and CSV (no partial document), exit 1.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-exitstat=${EXITSTAT:-$ROOT/build/exitstat/exitstat}
-command -v jq >/dev/null || { echo "SKIP: jq not installed"; exit 77; }
-[ -x "$exitstat" ] || make -s -C "$ROOT/tools/exitstat" all >/dev/null
 # shellcheck source=tests/lib.sh
 . "$ROOT/tests/lib.sh"
+exitstat=${EXITSTAT:-$BUILD_DIR/exitstat/exitstat}
+command -v jq >/dev/null || { echo "SKIP: jq not installed"; exit 77; }
+[ -x "$exitstat" ] || make -s -C "$ROOT/tools/exitstat" all >/dev/null
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 trace=$ROOT/tests/traces/patched-arm64-2vm-2vcpu.dat

@@ -4,11 +4,11 @@
 
 usage: make-stock-trace.py INPUT.v6.dat OUTPUT.dat [TGID_MAP]
 
-The inverse of make-patched-trace.py, for exitstat's stock-layout path on
-traces with several VMs and vcpu threads: the kvm_exit format loses the
-fields of kernel-patches/6.1/0002 (vm_pid, vcpu_id, exit_count) and their
-part of the printk, and every kvm_exit record is cut back to the stock
-layout. Nothing else changes: the vcpu threads (common_pid), timestamps,
+The inverse of tools/tracedat/make-patched-trace.py, for exitstat's
+stock-layout path on traces with several VMs and vcpu threads: the kvm_exit
+format loses what kernel-patches/6.1/0002 adds to it (vm_pid, vcpu_id,
+exit_count and their part of the printk: tools/tracedat/formats/), and
+every kvm_exit record is cut back to the stock layout. Nothing else changes: the vcpu threads (common_pid), timestamps,
 classes and every other event are the recording's own, so a stock reading
 of OUTPUT must find, per thread, exactly the exits the patched reading of
 INPUT finds per vcpu.
@@ -18,23 +18,14 @@ format of tracefs saved_tgids, exitstat --tgid-map), the tgid being the
 thread's vm_pid: the pid of the process that created the VM, its VMM.
 
 INPUT must be uncompressed version 6 (trace-cmd convert --file-version 6
---compression none). Prints "exits=N threads=T vms=V".
+--compression none). Prints "exits=N threads=T vms=V". Run with
+PYTHONPATH=tools/tracedat (the trace.dat module, tracedat.py).
 """
-import os
 import struct
 import sys
 
-# The trace rewriting helpers are shared with the other generators.
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools", "exitstat"))
-from ftrace_page import V6Trace  # noqa: E402
+from tracedat import V6Trace, stock_exit  # PYTHONPATH=tools/tracedat (its test sets it)
 
-PATCHED_FIELDS = (
-    b"\tfield:pid_t vm_pid;\toffset:24;\tsize:4;\tsigned:1;\n"
-    b"\tfield:unsigned int vcpu_id;\toffset:28;\tsize:4;\tsigned:0;\n"
-    b"\tfield:u64 exit_count;\toffset:32;\tsize:8;\tsigned:0;\n"
-)
-PATCHED_FMT = b", VM: %d, VCPU: %u, EXIT: %llu"
-PATCHED_ARGS = b", REC->vm_pid, REC->vcpu_id, REC->exit_count"
 STOCK_SIZE = 24     # common fields, ret, esr_ec, vcpu_pc
 
 
@@ -44,15 +35,11 @@ def main():
     src, dst = sys.argv[1], sys.argv[2]
     try:
         trace = V6Trace(src)
-        text = trace.fmt("kvm_exit")
+        exit_id = trace.event_id("kvm_exit")
+        trace.set_fmt("kvm_exit", stock_exit(trace.fmt("kvm_exit")))
     except ValueError as e:
         sys.exit(f"{src}: {e}")
-    if PATCHED_FIELDS not in text or PATCHED_FMT not in text or PATCHED_ARGS not in text:
-        sys.exit(f"{src}: kvm_exit is not the patched layout of kernel-patches/6.1/0002")
     order = trace.order
-    exit_id = int(text.split(b"ID: ")[1].split(b"\n")[0])
-    trace.set_fmt("kvm_exit", text.replace(PATCHED_FIELDS, b"").replace(PATCHED_FMT, b"")
-                  .replace(PATCHED_ARGS, b""))
 
     tgid, exits = {}, [0]
 

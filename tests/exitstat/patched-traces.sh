@@ -5,11 +5,11 @@
 # must give the same output.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-exitstat=${EXITSTAT:-$ROOT/build/exitstat/exitstat}
-[ -x "$exitstat" ] || { echo "exitstat not built: run make"; exit 1; }
-command -v jq >/dev/null || { echo "SKIP: jq not installed"; exit 77; }
 # shellcheck source=tests/lib.sh
 . "$ROOT/tests/lib.sh"
+exitstat=${EXITSTAT:-$BUILD_DIR/exitstat/exitstat}
+[ -x "$exitstat" ] || { echo "exitstat not built: run make"; exit 1; }
+command -v jq >/dev/null || { echo "SKIP: jq not installed"; exit 77; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 

@@ -52,98 +52,19 @@ int unit_summary(void)
 }
 
 /* ------------------------------------------------------------------ */
-/* Event formats as the 6.1 kernel writes them (taken from the fixtures),
- * plus the patched kvm_exit of kernel-patches/6.1/0002. */
-
-static const char fmt_exit_stock[] =
-	"name: kvm_exit\nID: 54\nformat:\n" COMMON
-	"\tfield:int ret;\toffset:8;\tsize:4;\tsigned:1;\n"
-	"\tfield:unsigned int esr_ec;\toffset:12;\tsize:4;\tsigned:0;\n"
-	"\tfield:unsigned long vcpu_pc;\toffset:16;\tsize:8;\tsigned:0;\n\n"
-	"print fmt: \"%s: HSR_EC: 0x%04x, PC: 0x%016lx\", __print_symbolic(REC->ret, {0, \"IRQ\" }, {1, \"SERROR\" }, {2, \"TRAP\" }, {0xbadca11, \"HYP_GONE\" }), REC->esr_ec, REC->vcpu_pc\n";
-
-static const char fmt_exit_patched[] =
-	"name: kvm_exit\nID: 54\nformat:\n" COMMON
-	"\tfield:int ret;\toffset:8;\tsize:4;\tsigned:1;\n"
-	"\tfield:unsigned int esr_ec;\toffset:12;\tsize:4;\tsigned:0;\n"
-	"\tfield:unsigned long vcpu_pc;\toffset:16;\tsize:8;\tsigned:0;\n"
-	"\tfield:pid_t vm_pid;\toffset:24;\tsize:4;\tsigned:1;\n"
-	"\tfield:unsigned int vcpu_id;\toffset:28;\tsize:4;\tsigned:0;\n"
-	"\tfield:u64 exit_count;\toffset:32;\tsize:8;\tsigned:0;\n\n"
-	"print fmt: \"%s: HSR_EC: 0x%04x, PC: 0x%016lx, VM: %d, VCPU: %u, EXIT: %llu\", __print_symbolic(REC->ret, {0, \"IRQ\" }, {2, \"TRAP\" }), REC->esr_ec, REC->vcpu_pc, REC->vm_pid, REC->vcpu_id, REC->exit_count\n";
-
-static const char fmt_entry[] =
-	"name: kvm_entry\nID: 55\nformat:\n" COMMON
-	"\tfield:unsigned long vcpu_pc;\toffset:8;\tsize:8;\tsigned:0;\n\n"
-	"print fmt: \"PC: 0x%016lx\", REC->vcpu_pc\n";
-
-static const char fmt_hvc[] =
-	"name: kvm_hvc_arm64\nID: 64\nformat:\n" COMMON
-	"\tfield:unsigned long vcpu_pc;\toffset:8;\tsize:8;\tsigned:0;\n"
-	"\tfield:unsigned long r0;\toffset:16;\tsize:8;\tsigned:0;\n"
-	"\tfield:unsigned long imm;\toffset:24;\tsize:8;\tsigned:0;\n\n"
-	"print fmt: \"HVC at 0x%016lx (r0: 0x%016lx, imm: 0x%lx)\", REC->vcpu_pc, REC->r0, REC->imm\n";
-
-static const char fmt_sys_access[] =
-	"name: kvm_sys_access\nID: 57\nformat:\n" COMMON
-	"\tfield:unsigned long vcpu_pc;\toffset:8;\tsize:8;\tsigned:0;\n"
-	"\tfield:bool is_write;\toffset:16;\tsize:1;\tsigned:0;\n"
-	"\tfield:const char * name;\toffset:24;\tsize:8;\tsigned:0;\n"
-	"\tfield:u8 Op0;\toffset:32;\tsize:1;\tsigned:0;\n"
-	"\tfield:u8 Op1;\toffset:33;\tsize:1;\tsigned:0;\n"
-	"\tfield:u8 CRn;\toffset:34;\tsize:1;\tsigned:0;\n"
-	"\tfield:u8 CRm;\toffset:35;\tsize:1;\tsigned:0;\n"
-	"\tfield:u8 Op2;\toffset:36;\tsize:1;\tsigned:0;\n\n"
-	"print fmt: \"PC: %lx (%d,%d,%d,%d,%d) %s\", REC->vcpu_pc, REC->Op0, REC->Op1, REC->CRn, REC->CRm, REC->Op2, REC->is_write ? \"write\" : \"read\"\n";
-
-static const char fmt_handle_sys_reg[] =
-	"name: kvm_handle_sys_reg\nID: 58\nformat:\n" COMMON
-	"\tfield:unsigned long hsr;\toffset:8;\tsize:8;\tsigned:0;\n\n"
-	"print fmt: \"HSR 0x%08lx\", REC->hsr\n";
-
-static const char fmt_mmio[] =
-	"name: kvm_mmio\nID: 37\nformat:\n" COMMON
-	"\tfield:u32 type;\toffset:8;\tsize:4;\tsigned:0;\n"
-	"\tfield:u32 len;\toffset:12;\tsize:4;\tsigned:0;\n"
-	"\tfield:u64 gpa;\toffset:16;\tsize:8;\tsigned:0;\n"
-	"\tfield:u64 val;\toffset:24;\tsize:8;\tsigned:0;\n\n"
-	"print fmt: \"mmio len %u gpa 0x%llx val 0x%llx\", REC->len, REC->gpa, REC->val\n";
-
-static const char fmt_uexit[] =
-	"name: kvm_userspace_exit\nID: 41\nformat:\n" COMMON
-	"\tfield:__u32 reason;\toffset:8;\tsize:4;\tsigned:0;\n"
-	"\tfield:int errno;\toffset:12;\tsize:4;\tsigned:1;\n\n"
-	"print fmt: \"reason %d (%d)\", REC->reason, REC->errno\n";
-
-static const char fmt_guest_fault[] =
-	"name: kvm_guest_fault\nID: 53\nformat:\n" COMMON
-	"\tfield:unsigned long vcpu_pc;\toffset:8;\tsize:8;\tsigned:0;\n"
-	"\tfield:unsigned long hsr;\toffset:16;\tsize:8;\tsigned:0;\n"
-	"\tfield:unsigned long hxfar;\toffset:24;\tsize:8;\tsigned:0;\n"
-	"\tfield:unsigned long long ipa;\toffset:32;\tsize:8;\tsigned:0;\n\n"
-	"print fmt: \"ipa %#llx, hsr %#08lx, hxfar %#08lx, pc %#016lx\", REC->ipa, REC->hsr, REC->hxfar, REC->vcpu_pc\n";
-
-static const char fmt_other[] =
-	"name: kvm_arm_setup_debug\nID: 70\nformat:\n" COMMON
-	"\tfield:struct kvm_vcpu * vcpu;\toffset:8;\tsize:8;\tsigned:0;\n"
-	"\tfield:__u32 guest_debug;\toffset:16;\tsize:4;\tsigned:0;\n\n"
-	"print fmt: \"vcpu: %p, flags: 0x%08x\", REC->vcpu, REC->guest_debug\n";
+/* Event formats: tools/tracedat/formats (kvm-formats.h), as the 6.1 kernel writes them. */
 
 struct tep_handle *make_tep(bool patched, bool big_endian)
 {
-	const char *fmts[] = { patched ? fmt_exit_patched : fmt_exit_stock,
-			       fmt_entry, fmt_hvc, fmt_sys_access,
-			       fmt_handle_sys_reg, fmt_mmio, fmt_uexit,
-			       fmt_guest_fault, fmt_other };
 	struct tep_handle *tep = tep_alloc();
-	size_t i;
+	int refused;
 
 	tep_set_file_bigendian(tep, big_endian ? TEP_BIG_ENDIAN : TEP_LITTLE_ENDIAN);
 	tep_set_local_bigendian(tep, TEP_LITTLE_ENDIAN);
 	tep_set_long_size(tep, 8);
-	for (i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++)
-		if (tep_parse_event(tep, fmts[i], strlen(fmts[i]), "kvm"))
-			printf("    cannot parse format %zu\n", i);
+	refused = kvm_formats_parse(tep, patched ? kvm_formats_arm64_patched : kvm_formats_arm64);
+	if (refused)
+		printf("    cannot parse %d formats\n", refused);
 	return tep;
 }
 

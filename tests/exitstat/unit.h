@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Shared by the libexitstat unit tests (unit*.c): the check
- * harness, event formats as the 6.1 kernel writes them, a record builder
- * and an engine fixture. Implemented in unit-lib.c.
+ * harness, a tep with the event formats of tools/tracedat/formats, a
+ * record builder and an engine fixture. Implemented in unit-lib.c.
  */
 #ifndef EXITSTAT_UNIT_H
 #define EXITSTAT_UNIT_H
@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "exitstat.h"
+#include "kvm-formats.h"
 
 struct tep_handle;
 
@@ -32,10 +33,14 @@ int unit_summary(void);
 	"\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;\n" \
 	"\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
 
-enum { ID_MMIO = 37, ID_UEXIT = 41, ID_FAULT = 53, ID_EXIT = 54, ID_ENTRY = 55,
-       ID_SYS = 57, ID_HSR = 58, ID_HVC = 64, ID_OTHER = 70 };
+/* The events' IDs in tools/tracedat/formats; ID_OTHER is one exitstat does not read. */
+enum { ID_MMIO = KVM_ID_KVM_MMIO, ID_UEXIT = KVM_ID_KVM_USERSPACE_EXIT,
+       ID_FAULT = KVM_ID_KVM_GUEST_FAULT, ID_EXIT = KVM_ID_KVM_EXIT, ID_ENTRY = KVM_ID_KVM_ENTRY,
+       ID_SYS = KVM_ID_KVM_SYS_ACCESS, ID_HSR = KVM_ID_KVM_HANDLE_SYS_REG,
+       ID_HVC = KVM_ID_KVM_HVC_ARM64, ID_OTHER = KVM_ID_KVM_ARM_SETUP_DEBUG };
 
-/* kvm_exit stock or patched (kernel-patches/6.1/0002), and the other kvm events. */
+/* The kvm events of tools/tracedat/formats, kvm_exit stock or patched
+ * (kernel-patches/6.1/0002). */
 struct tep_handle *make_tep(bool patched, bool big_endian);
 
 /* Record builder, in the file's byte order. */

@@ -17,15 +17,15 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
+# shellcheck source=tests/lib.sh
+. "$repo/tests/lib.sh"
 prog=${1:-}
 if [ -z "$prog" ]; then
-	prog=$repo/build/guest-exits/native/guest-exits
+	prog=$BUILD_DIR/guest-exits/native/guest-exits
 	make -s -C "$repo/tools/guest-exits" native || { echo "FAIL build"; echo "0 passed, 1 failed"; exit 1; }
 fi
 tmp=$(mktemp -d /tmp/guest-exits-unit.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-# shellcheck source=tests/lib.sh
-. "$repo/tests/lib.sh"
 # A failure also shows the program's output.
 fail() {
 	echo "FAIL $1"

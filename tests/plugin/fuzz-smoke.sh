@@ -6,12 +6,11 @@
 # fuzzes for FUZZ_TIME seconds (default 30). SKIP without clang.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${EXITLAB_BUILD:-$ROOT/build}
-build=$BUILD/tep-plugin
-time=${FUZZ_TIME:-30}
-command -v clang >/dev/null || { echo "SKIP: clang not installed (needed for -fsanitize=fuzzer)"; exit 77; }
 # shellcheck source=tests/lib.sh
 . "$ROOT/tests/lib.sh"
+build=$BUILD_DIR/tep-plugin
+time=${FUZZ_TIME:-30}
+command -v clang >/dev/null || { echo "SKIP: clang not installed (needed for -fsanitize=fuzzer)"; exit 77; }
 mkdir -p "$build/corpus"
 if ! make -s -C "$ROOT/tools/tep-plugin" BUILD="$build" fuzz >"$build/fuzz-build.log" 2>&1; then
 	cat "$build/fuzz-build.log"
@@ -20,10 +19,10 @@ if ! make -s -C "$ROOT/tools/tep-plugin" BUILD="$build" fuzz >"$build/fuzz-build
 	exit 1
 fi
 corpora=("$build/corpus")
-if [ -d "$BUILD/exitstat/corpus" ]; then
-	corpora+=("$BUILD/exitstat/corpus")
+if [ -d "$BUILD_DIR/exitstat/corpus" ]; then
+	corpora+=("$BUILD_DIR/exitstat/corpus")
 else
-	echo "note: no exitstat corpus in $BUILD/exitstat/corpus: starting from the plugin's own"
+	echo "note: no exitstat corpus in $BUILD_DIR/exitstat/corpus: starting from the plugin's own"
 fi
 log=$build/fuzz-smoke.log
 units=$(find "${corpora[@]}" -type f | wc -l)

@@ -13,17 +13,16 @@
 # HOME is a scratch directory, so that an installed copy in ~/.local cannot take part.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${EXITLAB_BUILD:-$ROOT/build}
-exitstat=${EXITSTAT:-$BUILD/exitstat/exitstat}
-plugin_dir=$BUILD/tep-plugin
+# shellcheck source=tests/lib.sh
+. "$ROOT/tests/lib.sh"
+exitstat=${EXITSTAT:-$BUILD_DIR/exitstat/exitstat}
+plugin_dir=$BUILD_DIR/tep-plugin
 FIXTURES=${EXITLAB_FIXTURES:-$ROOT/../shared/fixtures}
 [ -x "$exitstat" ] || { echo "exitstat not built: run make"; exit 1; }
 [ -f "$plugin_dir/plugin_exitlab.so" ] || { echo "plugin not built: run make"; exit 1; }
 for tool in jq trace-cmd python3; do
 	command -v "$tool" >/dev/null || { echo "SKIP: $tool not installed"; exit 77; }
 done
-# shellcheck source=tests/lib.sh
-. "$ROOT/tests/lib.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export HOME=$tmp/home
@@ -160,7 +159,7 @@ done
 # x86: plugin_kvm keeps kvm_exit and kvm_entry, the rest prints as the formats say.
 trace-cmd convert --file-version 6 --compression none -i "$ROOT/tests/traces/patched-arm64-2vm-2vcpu.dat" \
 	-o "$tmp/v6.dat" >/dev/null 2>&1
-python3 "$ROOT/tests/plugin/make-x86-trace.py" "$tmp/v6.dat" "$tmp/x86.dat" >/dev/null
+PYTHONPATH="$ROOT/tools/tracedat" python3 "$ROOT/tests/plugin/make-x86-trace.py" "$tmp/v6.dat" "$tmp/x86.dat" >/dev/null
 trace-cmd report "$tmp/x86.dat" >"$tmp/x86-without" 2>&1
 with_plugin "$tmp/x86.dat" >"$tmp/x86-with" 2>&1
 decoded=$(grep -c " kvm_exit: .*reason [A-Z_]* rip 0x" "$tmp/x86-without") || true

@@ -5,7 +5,9 @@
 # default study's tables (no cell traces) and exit-cost.sh's exit-cost.json. Run after `make report`; commit the result.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-runs=${1:-${EXITLAB_BUILD:-$ROOT/build}/report-runs}
+# shellcheck source=tests/lib.sh
+. "$ROOT/tests/lib.sh"
+runs=${1:-$BUILD_DIR/report-runs}
 dest=$ROOT/tests/report/inputs
 [ -d "$runs" ] || { echo "record-inputs.sh: $runs: no such directory (run make report first)" >&2; exit 1; }
 rm -rf "$dest"

@@ -4,6 +4,8 @@
 # check-report.py recomputes the numbers from exitstat and results.csv and checks the figures.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/lib.sh
+. "$ROOT/tests/lib.sh"
 command -v gnuplot >/dev/null || { echo "SKIP report-from (gnuplot not installed)"; exit 77; }
 inputs=$ROOT/tests/report/inputs
 [ -d "$inputs" ] || { echo "FAIL report-from ($inputs missing: tests/report/record-inputs.sh)"; exit 1; }
@@ -18,4 +20,4 @@ if ! "$ROOT/report/generate" --from "${args[@]}" --out "$tmp/report" >"$tmp/log"
 	exit 1
 fi
 echo "PASS report/generate --from ${#args[@]} inputs: $(tail -n 1 "$tmp/log")"
-"$ROOT/tests/report/check-report.py" "$tmp/report" "${args[@]}"
+EXITSTAT=${EXITSTAT:-$BUILD_DIR/exitstat/exitstat} "$ROOT/tests/report/check-report.py" "$tmp/report" "${args[@]}"

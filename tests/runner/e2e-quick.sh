@@ -10,11 +10,11 @@
 #     exit per read; every plot is a valid, non-empty PNG and SVG.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-MG=$ROOT/benchmarks/multi-guest
-E=$ROOT/build/exitstat/exitstat
-out=$ROOT/build/test-runs/runner-quick
 # shellcheck source=tests/lib.sh
 . "$ROOT/tests/lib.sh"
+MG=$ROOT/benchmarks/multi-guest
+E=$BUILD_DIR/exitstat/exitstat
+out=$BUILD_DIR/test-runs/runner-quick
 csvq() { # csvq FILE PYTHON-EXPR-over-rows
 	python3 -c 'import csv, sys; rows = list(csv.DictReader(open(sys.argv[1]))); print(eval(sys.argv[2]))' "$@"
 }

@@ -7,11 +7,11 @@
 # every plot is a non-empty PNG and SVG. Expected values come from exitstat and the inputs.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-MG=$ROOT/benchmarks/multi-guest
-E=$ROOT/build/exitstat/exitstat
-T=$ROOT/tests/traces
 # shellcheck source=tests/lib.sh
 . "$ROOT/tests/lib.sh"
+MG=$ROOT/benchmarks/multi-guest
+E=$BUILD_DIR/exitstat/exitstat
+T=$ROOT/tests/traces
 make -s -C "$ROOT" exitstat
 tmp=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT

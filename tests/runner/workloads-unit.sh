@@ -6,9 +6,9 @@
 # arm64 builds must be static: the guests have no shared libc.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-B=$ROOT/build/workloads
 # shellcheck source=tests/lib.sh
 . "$ROOT/tests/lib.sh"
+B=$BUILD_DIR/workloads
 make -s -C "$ROOT/benchmarks/workloads" BUILD="$B"
 W=$B/native/exitlab-workload
 tmp=$(mktemp -d)

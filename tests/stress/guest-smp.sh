@@ -7,6 +7,8 @@
 # scripts/scan-crashes.sh) and the reproducer saw no register change.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/lib.sh
+. "$ROOT/tests/lib.sh"
 
 usage() {
 	cat <<'USAGE'
@@ -40,7 +42,7 @@ done
 for v in "$runs" "$seconds"; do
 	[[ "$v" =~ ^[1-9][0-9]*$ ]] || { echo "guest-smp.sh: --runs and --seconds take a positive integer, got '$v'" >&2; exit 2; }
 done
-[ -n "$out" ] || out=$ROOT/build/stress/guest-smp-$(date +%Y%m%d-%H%M%S)
+[ -n "$out" ] || out=$BUILD_DIR/stress/guest-smp-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$out"
 
 # Both vcpus of each guest busy with exception-heavy work (system calls, page faults,

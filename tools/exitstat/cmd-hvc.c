@@ -58,7 +58,7 @@ static int run_hvc(struct cli *cli)
 	};
 	struct es_result *r;
 	struct table *t;
-	uint64_t total = 0, *keys;
+	uint64_t total = 0;
 	size_t *idx, i;
 
 	if (list_calls) {
@@ -72,14 +72,9 @@ static int run_hvc(struct cli *cli)
 		return 1;
 	out_start(cli->fmt, cli->cmd);
 	print_trace_info(cli, r);
-	keys = calloc(r->nhvcs + 1, sizeof(*keys));
-	if (!keys)
-		out_oom();
-	for (i = 0; i < r->nhvcs; i++) {
-		keys[i] = r->hvcs[i].count;
+	for (i = 0; i < r->nhvcs; i++)
 		total += r->hvcs[i].count;
-	}
-	idx = order_by(keys, r->nhvcs, sizeof(uint64_t));
+	idx = order_by(r->nhvcs ? &r->hvcs[0].count : NULL, r->nhvcs, sizeof(*r->hvcs));
 	t = table_new("calls", "HVC/SMC calls by function ID (kvm_hvc_arm64 x0/r0)", 7, cols);
 	for (i = 0; i < r->nhvcs; i++) {
 		const struct es_hvc *h = &r->hvcs[idx[i]];
@@ -110,7 +105,6 @@ static int run_hvc(struct cli *cli)
 		out_note("\nNo kvm_hvc_arm64 records: record with -e kvm (or -e kvm:kvm_hvc_arm64).\n");
 	out_note("\nSMC exits are handled like HVC by KVM but are not traced by kvm_hvc_arm64.\n");
 	free(idx);
-	free(keys);
 	es_result_free(r);
 	return finish_output();
 }

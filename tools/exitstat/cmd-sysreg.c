@@ -20,7 +20,7 @@ static int run_sysreg(struct cli *cli)
 	};
 	struct es_result *r = run_analysis(cli, cli->files[0]);
 	struct table *t;
-	uint64_t total = 0, *keys;
+	uint64_t total = 0;
 	size_t *idx, i;
 	char name[64];
 
@@ -28,14 +28,9 @@ static int run_sysreg(struct cli *cli)
 		return 1;
 	out_start(cli->fmt, cli->cmd);
 	print_trace_info(cli, r);
-	keys = calloc(r->nsysregs + 1, sizeof(*keys));
-	if (!keys)
-		out_oom();
-	for (i = 0; i < r->nsysregs; i++) {
-		keys[i] = r->sysregs[i].count;
+	for (i = 0; i < r->nsysregs; i++)
 		total += r->sysregs[i].count;
-	}
-	idx = order_by(keys, r->nsysregs, sizeof(uint64_t));
+	idx = order_by(r->nsysregs ? &r->sysregs[0].count : NULL, r->nsysregs, sizeof(*r->sysregs));
 	t = table_new("registers", "Trapped register accesses", 7, cols);
 	for (i = 0; i < r->nsysregs; i++) {
 		const struct es_sysreg *s = &r->sysregs[idx[i]];
@@ -74,7 +69,6 @@ static int run_sysreg(struct cli *cli)
 	out_note("\nencoding is Op0,Op1,CRn,CRm,Op2 as traced; AArch32 ID registers reach\n"
 		 "KVM's AArch64 table and show their AArch64 names.\n");
 	free(idx);
-	free(keys);
 	es_result_free(r);
 	return finish_output();
 }

@@ -8,12 +8,15 @@
  * (v7.c) and zstd-compressed CPU data (zstream.c) exitstat reads itself,
  * every page it yields going through the same walker and engine.
  *
+ * The kvm events are those of exitlab's 6.1 host kernel, formats and IDs
+ * (tools/tracedat/formats), so the seeds' real pages decode as recorded.
+ *
  * Input: byte 0 selects layout (bit 0: patched, bit 1: big endian, bit 2:
  * 4-byte long), byte 1 the mode (bit 0: records instead of pages, bit 1:
  * filters and timeline on, bit 2: 4096-byte pages instead of 256-byte
  * ones, bit 3: a v7 file, bit 4: with it, one decompression thread); the
  * rest is pages, u8-length-prefixed records or the file. Seeds made from
- * real pages: fuzz-seeds.py (--v7 for small compressed files).
+ * real pages: tools/tracedat/fuzz-seeds.py (--v7 for small compressed files).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -24,72 +27,7 @@
 #include <event-parse.h>
 
 #include "exitstat.h"
-
-#define COMMON \
-	"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n" \
-	"\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n" \
-	"\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;\n" \
-	"\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
-
-static const char *const formats[2][8] = {
-	{
-	"name: kvm_exit\nID: 5\nformat:\n" COMMON
-	"\tfield:int ret;\toffset:8;\tsize:4;\tsigned:1;\n"
-	"\tfield:unsigned int esr_ec;\toffset:12;\tsize:4;\tsigned:0;\n"
-	"\tfield:unsigned long vcpu_pc;\toffset:16;\tsize:8;\tsigned:0;\n\n"
-	"print fmt: \"%d\", REC->ret\n",
-	},
-	{
-	"name: kvm_exit\nID: 5\nformat:\n" COMMON
-	"\tfield:int ret;\toffset:8;\tsize:4;\tsigned:1;\n"
-	"\tfield:unsigned int esr_ec;\toffset:12;\tsize:4;\tsigned:0;\n"
-	"\tfield:unsigned long vcpu_pc;\toffset:16;\tsize:8;\tsigned:0;\n"
-	"\tfield:pid_t vm_pid;\toffset:24;\tsize:4;\tsigned:1;\n"
-	"\tfield:unsigned int vcpu_id;\toffset:28;\tsize:4;\tsigned:0;\n"
-	"\tfield:u64 exit_count;\toffset:32;\tsize:8;\tsigned:0;\n\n"
-	"print fmt: \"%d\", REC->ret\n",
-	},
-};
-
-static const char *const others[] = {
-	"name: kvm_entry\nID: 1\nformat:\n" COMMON
-	"\tfield:unsigned long vcpu_pc;\toffset:8;\tsize:8;\tsigned:0;\n\n"
-	"print fmt: \"%lx\", REC->vcpu_pc\n",
-	"name: kvm_hvc_arm64\nID: 2\nformat:\n" COMMON
-	"\tfield:unsigned long vcpu_pc;\toffset:8;\tsize:8;\tsigned:0;\n"
-	"\tfield:unsigned long r0;\toffset:16;\tsize:8;\tsigned:0;\n"
-	"\tfield:unsigned long imm;\toffset:24;\tsize:8;\tsigned:0;\n\n"
-	"print fmt: \"%lx\", REC->r0\n",
-	"name: kvm_sys_access\nID: 3\nformat:\n" COMMON
-	"\tfield:unsigned long vcpu_pc;\toffset:8;\tsize:8;\tsigned:0;\n"
-	"\tfield:bool is_write;\toffset:16;\tsize:1;\tsigned:0;\n"
-	"\tfield:const char * name;\toffset:24;\tsize:8;\tsigned:0;\n"
-	"\tfield:u8 Op0;\toffset:32;\tsize:1;\tsigned:0;\n"
-	"\tfield:u8 Op1;\toffset:33;\tsize:1;\tsigned:0;\n"
-	"\tfield:u8 CRn;\toffset:34;\tsize:1;\tsigned:0;\n"
-	"\tfield:u8 CRm;\toffset:35;\tsize:1;\tsigned:0;\n"
-	"\tfield:u8 Op2;\toffset:36;\tsize:1;\tsigned:0;\n\n"
-	"print fmt: \"%d\", REC->Op0\n",
-	"name: kvm_handle_sys_reg\nID: 4\nformat:\n" COMMON
-	"\tfield:unsigned long hsr;\toffset:8;\tsize:8;\tsigned:0;\n\n"
-	"print fmt: \"%lx\", REC->hsr\n",
-	"name: kvm_mmio\nID: 6\nformat:\n" COMMON
-	"\tfield:u32 type;\toffset:8;\tsize:4;\tsigned:0;\n"
-	"\tfield:u32 len;\toffset:12;\tsize:4;\tsigned:0;\n"
-	"\tfield:u64 gpa;\toffset:16;\tsize:8;\tsigned:0;\n"
-	"\tfield:u64 val;\toffset:24;\tsize:8;\tsigned:0;\n\n"
-	"print fmt: \"%llx\", REC->gpa\n",
-	"name: kvm_userspace_exit\nID: 7\nformat:\n" COMMON
-	"\tfield:__u32 reason;\toffset:8;\tsize:4;\tsigned:0;\n"
-	"\tfield:int errno;\toffset:12;\tsize:4;\tsigned:1;\n\n"
-	"print fmt: \"%d\", REC->reason\n",
-	"name: kvm_guest_fault\nID: 8\nformat:\n" COMMON
-	"\tfield:unsigned long vcpu_pc;\toffset:8;\tsize:8;\tsigned:0;\n"
-	"\tfield:unsigned long hsr;\toffset:16;\tsize:8;\tsigned:0;\n"
-	"\tfield:unsigned long hxfar;\toffset:24;\tsize:8;\tsigned:0;\n"
-	"\tfield:unsigned long long ipa;\toffset:32;\tsize:8;\tsigned:0;\n\n"
-	"print fmt: \"%llx\", REC->ipa\n",
-};
+#include "kvm-formats.h"
 
 static struct tep_handle *teps[4];
 static struct es_layout layouts[4];
@@ -97,7 +35,6 @@ static struct es_layout layouts[4];
 static void setup(void)
 {
 	int v;
-	size_t i;
 
 	for (v = 0; v < 4; v++) {
 		struct es_error err;
@@ -105,10 +42,8 @@ static void setup(void)
 		teps[v] = tep_alloc();
 		tep_set_file_bigendian(teps[v], (v & 2) ? TEP_BIG_ENDIAN : TEP_LITTLE_ENDIAN);
 		tep_set_local_bigendian(teps[v], TEP_LITTLE_ENDIAN);
-		tep_parse_event(teps[v], formats[v & 1][0], strlen(formats[v & 1][0]), "kvm");
-		for (i = 0; i < sizeof(others) / sizeof(others[0]); i++)
-			tep_parse_event(teps[v], others[i], strlen(others[i]), "kvm");
-		if (es_layout_init(&layouts[v], teps[v], &err))
+		if (kvm_formats_parse(teps[v], (v & 1) ? kvm_formats_arm64_patched : kvm_formats_arm64) ||
+		    es_layout_init(&layouts[v], teps[v], &err))
 			abort();
 	}
 }

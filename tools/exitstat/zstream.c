@@ -202,6 +202,24 @@ static struct zs_cpu *pick(struct es_zstream *zs)
 	return best;
 }
 
+/*
+ * Under the lock, and with it again on return: claims c's next chunk, decompresses it
+ * without the lock (as thread t) and marks it ready. The walker's own work is counted.
+ */
+static struct zs_slot *work(struct es_zstream *zs, struct zs_thread *t, struct zs_cpu *c)
+{
+	struct zs_slot *s = claim(zs, c);
+
+	pthread_mutex_unlock(&zs->lock);
+	decompress(zs, t, s);
+	pthread_mutex_lock(&zs->lock);
+	s->state = SLOT_READY;
+	zs->chunks++;
+	if (t == &zs->walker)
+		zs->by_walker++;
+	return s;
+}
+
 static void *worker(void *arg)
 {
 	struct zs_thread *t = arg;
@@ -210,18 +228,12 @@ static void *worker(void *arg)
 	pthread_mutex_lock(&zs->lock);
 	while (!zs->stop) {
 		struct zs_cpu *c = pick(zs);
-		struct zs_slot *s;
 
 		if (!c) {
 			pthread_cond_wait(&zs->space, &zs->lock);
 			continue;
 		}
-		s = claim(zs, c);
-		pthread_mutex_unlock(&zs->lock);
-		decompress(zs, t, s);
-		pthread_mutex_lock(&zs->lock);
-		s->state = SLOT_READY;
-		zs->chunks++;
+		work(zs, t, c);
 		pthread_cond_broadcast(&zs->ready);
 	}
 	pthread_mutex_unlock(&zs->lock);
@@ -258,32 +270,18 @@ static int next_chunk(struct es_zstream *zs, int cpu, struct es_error *err)
 		return 0;
 	}
 	s = &c->slot[c->taken % c->depth];
-	if (c->claimed == c->taken) {
-		s = claim(zs, c);
-		pthread_mutex_unlock(&zs->lock);
-		decompress(zs, &zs->walker, s);
-		pthread_mutex_lock(&zs->lock);
-		s->state = SLOT_READY;
-		zs->chunks++;
-		zs->by_walker++;
-	}
+	if (c->claimed == c->taken)
+		s = work(zs, &zs->walker, c);
 	while (s->state == SLOT_BUSY) {
 		/* a helper has it: decompress further ahead meanwhile rather
 		 * than sleep (a busy machine may not run the helper soon) */
 		struct zs_cpu *o = pick(zs);
-		struct zs_slot *h;
 
 		if (!o) {
 			pthread_cond_wait(&zs->ready, &zs->lock);
 			continue;
 		}
-		h = claim(zs, o);
-		pthread_mutex_unlock(&zs->lock);
-		decompress(zs, &zs->walker, h);
-		pthread_mutex_lock(&zs->lock);
-		h->state = SLOT_READY;
-		zs->chunks++;
-		zs->by_walker++;
+		work(zs, &zs->walker, o);
 		pthread_cond_broadcast(&zs->ready);
 	}
 	pthread_mutex_unlock(&zs->lock);

@@ -11,8 +11,9 @@
  * patched kvm_exit, bit 1: big endian, bit 2: 4-byte long), byte 1 the
  * mode (bit 0: u8-length-prefixed records instead of pages, bit 2:
  * 4096-byte pages instead of 256-byte ones; a v7 file, bit 3, is read as
- * pages). Event IDs are those of the 6.1 host kernel the fixtures and
- * tests/traces come from, so real pages print real events.
+ * pages). The kvm events, formats and IDs, are those of the 6.1 host kernel
+ * the fixtures and tests/traces come from (tools/tracedat/formats), so real
+ * pages print real events.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -22,72 +23,12 @@
 
 #include "exitstat.h"
 #include "plugin.h"
-
-#define COMMON \
-	"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n" \
-	"\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n" \
-	"\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;\n" \
-	"\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
-
-#define EXIT_FIELDS \
-	"\tfield:int ret;\toffset:8;\tsize:4;\tsigned:1;\n" \
-	"\tfield:unsigned int esr_ec;\toffset:12;\tsize:4;\tsigned:0;\n" \
-	"\tfield:unsigned long vcpu_pc;\toffset:16;\tsize:8;\tsigned:0;\n"
-
-static const char *const exit_formats[2] = {
-	"name: kvm_exit\nID: 54\nformat:\n" COMMON EXIT_FIELDS "\n"
-	"print fmt: \"%d: HSR_EC: 0x%04x, PC: 0x%016lx\", REC->ret, REC->esr_ec, REC->vcpu_pc\n",
-	"name: kvm_exit\nID: 54\nformat:\n" COMMON EXIT_FIELDS
-	"\tfield:pid_t vm_pid;\toffset:24;\tsize:4;\tsigned:1;\n"
-	"\tfield:unsigned int vcpu_id;\toffset:28;\tsize:4;\tsigned:0;\n"
-	"\tfield:u64 exit_count;\toffset:32;\tsize:8;\tsigned:0;\n\n"
-	"print fmt: \"%d: HSR_EC: 0x%04x, PC: 0x%016lx, VM: %d, VCPU: %u, EXIT: %llu\", "
-	"REC->ret, REC->esr_ec, REC->vcpu_pc, REC->vm_pid, REC->vcpu_id, REC->exit_count\n",
-};
-
-static const char *const others[] = {
-	"name: kvm_entry\nID: 55\nformat:\n" COMMON
-	"\tfield:unsigned long vcpu_pc;\toffset:8;\tsize:8;\tsigned:0;\n\n"
-	"print fmt: \"PC: 0x%016lx\", REC->vcpu_pc\n",
-	"name: kvm_hvc_arm64\nID: 64\nformat:\n" COMMON
-	"\tfield:unsigned long vcpu_pc;\toffset:8;\tsize:8;\tsigned:0;\n"
-	"\tfield:unsigned long r0;\toffset:16;\tsize:8;\tsigned:0;\n"
-	"\tfield:unsigned long imm;\toffset:24;\tsize:8;\tsigned:0;\n\n"
-	"print fmt: \"HVC at 0x%016lx (r0: 0x%016lx, imm: 0x%lx)\", REC->vcpu_pc, REC->r0, REC->imm\n",
-	"name: kvm_sys_access\nID: 57\nformat:\n" COMMON
-	"\tfield:unsigned long vcpu_pc;\toffset:8;\tsize:8;\tsigned:0;\n"
-	"\tfield:bool is_write;\toffset:16;\tsize:1;\tsigned:0;\n"
-	"\tfield:const char * name;\toffset:24;\tsize:8;\tsigned:0;\n"
-	"\tfield:u8 Op0;\toffset:32;\tsize:1;\tsigned:0;\n"
-	"\tfield:u8 Op1;\toffset:33;\tsize:1;\tsigned:0;\n"
-	"\tfield:u8 CRn;\toffset:34;\tsize:1;\tsigned:0;\n"
-	"\tfield:u8 CRm;\toffset:35;\tsize:1;\tsigned:0;\n"
-	"\tfield:u8 Op2;\toffset:36;\tsize:1;\tsigned:0;\n\n"
-	"print fmt: \"%d\", REC->Op0\n",
-	"name: kvm_handle_sys_reg\nID: 58\nformat:\n" COMMON
-	"\tfield:unsigned long hsr;\toffset:8;\tsize:8;\tsigned:0;\n\n"
-	"print fmt: \"HSR 0x%08lx\", REC->hsr\n",
-	"name: kvm_mmio\nID: 37\nformat:\n" COMMON
-	"\tfield:u32 type;\toffset:8;\tsize:4;\tsigned:0;\n"
-	"\tfield:u32 len;\toffset:12;\tsize:4;\tsigned:0;\n"
-	"\tfield:u64 gpa;\toffset:16;\tsize:8;\tsigned:0;\n"
-	"\tfield:u64 val;\toffset:24;\tsize:8;\tsigned:0;\n\n"
-	"print fmt: \"mmio %u len %u gpa 0x%llx val 0x%llx\", REC->type, REC->len, REC->gpa, REC->val\n",
-	"name: kvm_userspace_exit\nID: 41\nformat:\n" COMMON
-	"\tfield:__u32 reason;\toffset:8;\tsize:4;\tsigned:0;\n"
-	"\tfield:int errno;\toffset:12;\tsize:4;\tsigned:1;\n\n"
-	"print fmt: \"reason %u (%d)\", REC->reason, REC->errno\n",
-	"name: kvm_wfx_arm64\nID: 65\nformat:\n" COMMON
-	"\tfield:unsigned long vcpu_pc;\toffset:8;\tsize:8;\tsigned:0;\n"
-	"\tfield:bool is_wfe;\toffset:16;\tsize:1;\tsigned:0;\n\n"
-	"print fmt: \"wfx at 0x%016lx\", REC->vcpu_pc\n",
-};
+#include "kvm-formats.h"
 
 static struct tep_handle *teps[8];
 
 static void setup(void)
 {
-	size_t i;
 	int v;
 
 	for (v = 0; v < 8; v++) {
@@ -97,10 +38,8 @@ static void setup(void)
 		tep_set_file_bigendian(teps[v], (v & 2) ? TEP_BIG_ENDIAN : TEP_LITTLE_ENDIAN);
 		tep_set_local_bigendian(teps[v], TEP_LITTLE_ENDIAN);
 		tep_set_long_size(teps[v], (v & 4) ? 4 : 8);
-		tep_parse_event(teps[v], exit_formats[v & 1], strlen(exit_formats[v & 1]), "kvm");
-		for (i = 0; i < sizeof(others) / sizeof(others[0]); i++)
-			tep_parse_event(teps[v], others[i], strlen(others[i]), "kvm");
-		if (TEP_PLUGIN_LOADER(teps[v]))
+		if (kvm_formats_parse(teps[v], (v & 1) ? kvm_formats_arm64_patched : kvm_formats_arm64) ||
+		    TEP_PLUGIN_LOADER(teps[v]))
 			abort();
 	}
 }

@@ -3,13 +3,15 @@
 # KernelShark with plugin_exitlab on a trace, headless (Xvfb), into a PNG: docs/kernelshark-plugin.png
 # is made with it. Needs kernelshark, xvfb, xdotool, imagemagick, trace-cmd (Debian packages).
 set -euo pipefail
+# shellcheck source=images/lib.sh
+. "$(dirname "$0")/../../images/lib.sh"
 prog=kernelshark-screenshot.sh
 usage() {
 	cat <<EOF
 usage: $prog [--from SECONDS] [--rows N] [--plugin-dir DIR] TRACE OUT.png
 
 Opens TRACE in KernelShark under a private Xvfb display with plugin_exitlab
-(TRACEEVENT_PLUGIN_DIR=DIR, default build/tep-plugin of this tree), its table
+(TRACEEVENT_PLUGIN_DIR=DIR, default tep-plugin/ in this tree's build directory), its table
 showing only the events the plugin prints (kvm_exit, kvm_sys_access,
 kvm_handle_sys_reg, kvm_hvc_arm64, kvm_mmio, kvm_userspace_exit, kvm_wfx_arm64)
 from the first of them at or after SECONDS (trace time, default: the first),
@@ -21,7 +23,7 @@ KernelShark keeps its last session in ~/.cache/kernelshark (of the user, not
 EOF
 }
 from='' rows=30
-plugin_dir=$(cd "$(dirname "$0")/../.." && pwd)/build/tep-plugin
+plugin_dir=$BUILD_DIR/tep-plugin
 while [ $# -gt 0 ]; do
 	case $1 in
 	-h | --help) usage; exit 0 ;;

@@ -16,45 +16,17 @@ three real pages in one to three chunks, CPU 1 with one chunk; half of them
 decompressed by a helper thread. Needs the zstd program.
 """
 import os
-import struct
-import subprocess
 import sys
 
-
-def zstd(raw):
-    return subprocess.run(["zstd", "-q", "-c", "-1"], input=raw, check=True,
-                          capture_output=True).stdout
+from tracedat import V6Trace, v7_file
 
 
 def mini_v7(pages, page_size, i):
-    """A small v7 file around the pages (a list of bytes objects)."""
-    out = bytearray(b"\x17\x08Dtracing7\x00\x00\x08")
-    out += struct.pack("<I", page_size) + b"zstd\x001.5.4\x00"
-    opt_at = len(out)
-    out += bytes(8)
-    fly = len(out)
-    out += struct.pack("<HHIQ", 3, 1, 0, 0)
+    """A small v7 file around the pages (a list of bytes objects): CPU 0 with them in one to
+    three chunks, CPU 1 with the last one; every fourth one's options compressed."""
     nchunks = 1 + (i // 3) % len(pages)
-    per = [pages[k::nchunks] for k in range(nchunks)]
-    cpus = []
-    for cpu, chunks in enumerate((per, [pages[-1:]])):
-        off = len(out)
-        out += struct.pack("<I", len(chunks))
-        for chunk in chunks:
-            raw = b"".join(chunk)
-            z = zstd(raw)
-            out += struct.pack("<II", len(z), len(raw)) + z
-        cpus.append((cpu, off, len(out) - off - 4))
-    struct.pack_into("<Q", out, opt_at, len(out))
-    body = struct.pack("<Q", fly) + b"\x00local\x00" + struct.pack("<II", page_size, len(cpus))
-    body += b"".join(struct.pack("<IQQ", *c) for c in cpus)
-    opts = struct.pack("<HI", 3, len(body)) + body + struct.pack("<HIQ", 0, 8, 0)
-    if i % 4 == 3:
-        z = zstd(opts)
-        out += struct.pack("<HHIQII", 0, 1, 0, 8 + len(z), len(z), len(opts)) + z
-    else:
-        out += struct.pack("<HHIQ", 0, 0, 0, len(opts)) + opts
-    return bytes(out)
+    per = [b"".join(pages[k::nchunks]) for k in range(nchunks)]
+    return v7_file([per, [b"".join(pages[-1:])]], page_size, compress_options=i % 4 == 3)
 
 
 def main():
@@ -66,16 +38,13 @@ def main():
         sys.exit(__doc__)
     src, out = args[0], args[1]
     count = int(args[2]) if len(args) == 3 else 64
-    data = open(src, "rb").read()
-    if data[:12] != b"\x17\x08\x44tracing6\x00":
-        sys.exit(f"{src}: not an uncompressed version-6 trace.dat")
-    page_size = struct.unpack_from("<I", data, 14)[0]
-    ncpus = struct.unpack_from("<I", data, data.rfind(b"options  \x00") - 4)[0]
-    table = data.rfind(b"flyrecord\x00") + 10
-    pages = []
-    for c in range(ncpus):
-        off, size = struct.unpack_from("<QQ", data, table + 16 * c)
-        pages += [off + p for p in range(0, size, page_size)]
+    try:
+        trace = V6Trace(src)
+    except ValueError as e:
+        sys.exit(str(e))
+    if trace.order != "<":
+        sys.exit(f"{src}: big-endian traces are not handled")
+    data, page_size, pages = trace.orig, trace.page_size, trace.pages()
     os.makedirs(out, exist_ok=True)
     step = max(1, len(pages) // count)
     for i, p in enumerate(pages[::step][:count]):
