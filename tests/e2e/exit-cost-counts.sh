@@ -17,7 +17,7 @@ while [ $# -gt 0 ]; do
 	*) echo "Usage: tests/e2e/exit-cost-counts.sh [-n N] [--runs R]" >&2; exit 2 ;;
 	esac
 done
-out=$ROOT/build/test-runs/exit-cost-counts
+out=$BUILD_DIR/test-runs/exit-cost-counts
 rm -rf "$out"
 status=0
 "$ROOT/run-host.sh" --out "$out" --guests 0 --icount \
