@@ -40,7 +40,7 @@ def published_table(doc, ctx, cost):
     rows = []
     for src, machine, vals in machines:
         hvc = vals["hvc"]
-        rows.append([f"{machine} ({src['authors'][0]}, {src.get('date', src['year'])})", round(hvc)]
+        rows.append([f"{machine} ({src['authors'][0].split(' (')[0]}, {src.get('date', src['year'])})", round(hvc)]
                     + [f"{vals[t] / hvc:.2f}×" if t in vals else "" for t in TYPES])
     for setup in ("nvhe", "vhe"):
         if setup not in cost.data["setups"]:

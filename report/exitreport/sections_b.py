@@ -5,6 +5,7 @@ perturbs, whether independent counts agree, what the patch costs."""
 
 from . import figures
 from .common import command_line, exitstat, median
+from .published import published_table
 from .runs import classes, guest_pids, markers, vcpu_counts
 
 
@@ -29,10 +30,19 @@ def section_cost(doc, ctx):
         ctx.figure(figures.host_time(ctx.fig_dir, "host-time", "Host time per exit by class (traced runs)",
                                      pts, ctx.ranked),
                    "host-time", "Host time per exit: box from p50 to p99, dot at the maximum (log scale).")
-    for c in ctx.inputs.costs:
+    costs = [c for c in ctx.inputs.costs if not patch_costs(c)]
+    for c in costs:
         cost_table(doc, ctx, c)
-    if not ctx.inputs.costs:
+    if not costs:
         doc.p("No `benchmarks/exit-cost.sh` result among the inputs: no deterministic exit-cost table.")
+    nvhe = [c for c in costs if "nvhe" in c.data["setups"]]
+    if nvhe:
+        published_table(doc, ctx, nvhe[0])
+
+
+def patch_costs(c):
+    """An exit-cost.sh result that compares host kernels (first setup: stock): section 10's."""
+    return c.data["setup_order"][0] == "stock"
 
 
 def cost_table(doc, ctx, c):
