@@ -17,6 +17,8 @@ import statistics
 import subprocess
 import sys
 
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
+
 # The exitstat to run: its caller names it (report-from.sh: the one in the build directory).
 EXITSTAT = os.environ.get("EXITSTAT")
 passed = failed = 0
@@ -168,7 +170,7 @@ def check_study_agree(md, d):
           m is not None and (int(m.group(1)), int(m.group(2))) == (len(agree), len(rows)), m and m.group(0))
 
 
-def check_cost(sec, d):
+def check_cost(sec, d, n=6):
     """Section 6's table from exit-cost.json: each setup's median (rounded), the ratios to the
     first setup, the largest spread."""
     data = json.load(open(os.path.join(d, "exit-cost.json"), encoding="utf-8"))["exit_cost"]
@@ -181,13 +183,56 @@ def check_cost(sec, d):
             cells = [s[k]["exits"][t][arch] for k in order]
             want = [round(c["median_ns"]) for c in cells]
             got = [num(x) for x in r[2:2 + len(order)]] if r else None
-            check(f"section 6: {t} {arch} medians {dict(zip(order, want))}", got == want, r)
+            check(f"section {n}: {t} {arch} medians {dict(zip(order, want))}", got == want, r)
             ratios = [c["median_ns"] / cells[0]["median_ns"] for c in cells[1:]]
             got = [num(x) for x in r[2 + len(order):1 + 2 * len(order)]] if r else None
-            check(f"section 6: {t} {arch} ratios to {order[0]}",
+            check(f"section {n}: {t} {arch} ratios to {order[0]}",
                   got is not None and all(abs(g - w) <= 0.005 + 1e-9 for g, w in zip(got, ratios)), r)
             spread = max(c["spread_pct"] for c in cells)
-            check(f"section 6: {t} {arch} spread {spread:.3g}%", r is not None and close(num(r[-2]), round(spread, 2)), r)
+            check(f"section {n}: {t} {arch} spread {spread:.3g}%", r is not None and close(num(r[-2]), round(spread, 2)), r)
+
+
+def check_patch(sec, d):
+    """Section 10 from runs.jsonl (one line per run, as patch-effect.sh measured it): per guest
+    arch and host kernel setup, the median exits, their range and the difference to stock."""
+    runs = [json.loads(line) for line in open(os.path.join(d, "runs.jsonl"), encoding="utf-8") if line.strip()]
+    names = {"stock": "stock (no exitlab patch)", "counter": "counter only (0001-0002)",
+             "full_stats_off": "whole series, statistics calls off", "full": "whole series"}
+    arches = list(dict.fromkeys(x["arch"] for x in runs))
+    rows, i = {}, -1
+    for r in sec:  # one table per arch, in runs.jsonl's order, each starting with stock
+        if len(r) != 9:
+            continue
+        if r[0] == names["stock"]:
+            i += 1
+        if 0 <= i < len(arches):
+            rows[(arches[i], r[0])] = r
+    for a in dict.fromkeys(x["arch"] for x in runs):
+        base = statistics.median(x["kvm"]["exits"] for x in runs if x["arch"] == a and x["setup"] == "stock")
+        for s in dict.fromkeys(x["setup"] for x in runs if x["arch"] == a):
+            ex = [x["kvm"]["exits"] for x in runs if x["arch"] == a and x["setup"] == s]
+            m = statistics.median(ex)
+            r = rows.get((a, names.get(s, s)))
+            check(f"section 10: {a} {s} median exits {m:g}", r is not None and close(num(r[1]), m), r)
+            check(f"section 10: {a} {s} vs stock {m - base:+g}", r is not None and close(num(r[3]), m - base), r)
+
+
+def check_published(sec):
+    """Section 6's published rows: each machine's ratios to its own hvc, recomputed from
+    benchmarks/published-exit-costs.json."""
+    data = json.load(open(os.path.join(ROOT, "benchmarks", "published-exit-costs.json"), encoding="utf-8"))
+    figs = {}
+    for f in data["figures"]:
+        if f.get("exit_type"):
+            figs.setdefault((f["source_id"], f["machine"]), {}).setdefault(f["exit_type"], f["value"])
+    for (sid, machine), v in figs.items():
+        if "hvc" not in v:
+            continue
+        r = next((r for r in sec if r[0].startswith(machine + " (")), None)
+        want = [v[t] / v["hvc"] for t in ("mmio_user", "mmio_kernel", "ipi", "virq") if t in v]
+        got = [num(x) for x in r[2:2 + len(want)]] if r else None
+        check(f"section 6: published {machine} ratios to hvc {[round(w, 2) for w in want]}",
+              got is not None and all(abs(g - w) <= 0.005 + 1e-9 for g, w in zip(got, want)), r)
 
 
 def main(argv):
@@ -206,7 +251,13 @@ def main(argv):
     check_agree(secs.get(9, []), runs)
     for p in inputs:
         if os.path.isdir(p) and os.path.exists(os.path.join(p, "exit-cost.json")):
-            check_cost(secs.get(6, []), p)
+            with open(os.path.join(p, "exit-cost.json"), encoding="utf-8") as f:
+                kernels = json.load(f)["exit_cost"]["setup_order"][0] == "stock"
+            check_cost(secs.get(10 if kernels else 6, []), p, 10 if kernels else 6)
+            if not kernels:
+                check_published(secs.get(6, []))
+        if os.path.isdir(p) and os.path.exists(os.path.join(p, "patch-effect.json")):
+            check_patch(secs.get(10, []), p)
         if os.path.isdir(p) and os.path.exists(os.path.join(p, "study.json")):
             check_study(secs, p)
             check_study_agree(md, p)

@@ -2,7 +2,8 @@
 # Copies what the report test (tests/report/report-from.sh) reads from real runs of the
 # report's experiments into tests/report/inputs/, so a fresh clone can run it: two run
 # directories (run.json, trace.dat, each guest's console.log and debugfs/vm-name), the
-# default study's tables (no cell traces) and exit-cost.sh's exit-cost.json. Run after `make report`; commit the result.
+# default study's tables (no cell traces), exit-cost.sh's exit-cost.json and patch-effect.sh's
+# results. Run after `make report`; commit the result.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=tests/lib.sh
@@ -29,4 +30,12 @@ for f in study.json results.csv exits_by_class.csv cells.csv; do
 done
 mkdir -p "$dest/exit-cost"
 cp "$runs/exit-cost/exit-cost.json" "$dest/exit-cost/"
+# Section 10: patch-effect.sh's results (the per-run figures it measured, not the runs) and,
+# when there, an exit-cost.sh run comparing host kernels (EXIT_COST_KERNELS: its directory).
+mkdir -p "$dest/patch-effect"
+cp "$runs/patch-effect/patch-effect.json" "$runs/patch-effect/runs.jsonl" "$dest/patch-effect/"
+if [ -n "${EXIT_COST_KERNELS:-}" ]; then
+	mkdir -p "$dest/exit-cost-kernels"
+	cp "$EXIT_COST_KERNELS/exit-cost.json" "$dest/exit-cost-kernels/"
+fi
 du -sh "$dest"
