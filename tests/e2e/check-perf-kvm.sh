@@ -4,7 +4,9 @@
 #   - perf recorded (perf.data, perf-record.log) and lost nothing (perf-stats.txt);
 #   - perf kvm stat report's exits per class equal exitstat summary's, exactly: for all VMs
 #     (perf-kvm-stat.txt), per guest (--pid) and per vcpu (--pid --vcpu N);
-#   - perf's totals equal KVM's `exits` statistic summed over the same vcpus.
+#   - perf's totals equal KVM's `exits` statistic summed over the same vcpus;
+#   - kvm_entry in the trace has the field perf reads the vcpu from (vcpu_id_str in
+#     tools/perf/arch/arm64/util/kvm-stat.c: "id", added by kernel-patches/V/0005).
 # perf prints names from its own arm64 table, which lacks some classes (e.g. HVC32): both
 # sides are compared under the name perf gives an exit, found from the numbers: exitstat's
 # ret name -> its value (ES_RET_* in tools/exitstat/exitstat.h), then ret and ESR EC -> perf's
@@ -14,6 +16,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 E=${EXITLAB_BUILD:-$ROOT/build}/exitstat/exitstat
 PERF_HEADER=tools/perf/arch/arm64/util/arm64_exception_types.h
+PERF_KVM_STAT=tools/perf/arch/arm64/util/kvm-stat.c
 KERNEL_TARBALL=/usr/src/linux-source-6.1.tar.xz
 
 usage() { echo "Usage: tests/e2e/check-perf-kvm.sh RESULTS_DIR"; }
@@ -30,7 +33,9 @@ trap 'rm -rf "$tmp"' EXIT
 
 # --- the name tables, as JSON objects -------------------------------------------------------
 [ -r "$KERNEL_TARBALL" ] || { echo "SKIP perf kvm stat names ($KERNEL_TARBALL missing)"; exit 77; }
-tar -xJOf "$KERNEL_TARBALL" "linux-source-6.1/$PERF_HEADER" >"$tmp/perf.h"
+tar -xJf "$KERNEL_TARBALL" -C "$tmp" "linux-source-6.1/$PERF_HEADER" "linux-source-6.1/$PERF_KVM_STAT"
+mv "$tmp/linux-source-6.1/$PERF_HEADER" "$tmp/perf.h"
+id_field=$(sed -n 's/^const char \*vcpu_id_str = "\(.*\)";$/\1/p' "$tmp/linux-source-6.1/$PERF_KVM_STAT")
 # perf: {"ret": {value: name}, "ec": {"0xNN": name}}. #defines are followed to their number
 # (ARM_EXCEPTION_HYP_GONE is HVC_STUB_ERR); only classes listed in kvm_arm_exception_class
 # (the ECN(...) list) have a name in perf.
@@ -117,8 +122,24 @@ samples=$(awk '/^kvm:kvm_exit stats:/ { getline; print $NF }' "$dir/perf-stats.t
 records=$("$E" summary --json "$dir/trace.dat" | jq '.trace.kvm_exit_records')
 check "perf's kvm:kvm_exit samples ${samples:-missing} == trace-cmd's kvm_exit records $records" \
 	test "${samples:-missing}" = "$records"
-# shellcheck disable=SC2016 # a jq program
 check_quiet "run.json settings: perf_kvm is 1" jq -e '.settings.perf_kvm == 1' "$dir/run.json"
+entry=$(trace-cmd dump --events -i "$dir/trace.dat" 2>/dev/null | sed -n '/^name: kvm_entry$/,/^print fmt/p')
+check "kvm_entry has the field perf kvm stat reads the vcpu from ('${id_field:-?}', $PERF_KVM_STAT)" \
+	grep -qE "field:[a-z ]+ ${id_field:-?};" <<<"$entry"
+# Each vcpu thread's kvm_entry VCPU is its kvm_exit VCPU (the kernel's print format, -N), and
+# the traceevent plugin prints it too (as many kvm_entry lines with VCPU as without plugin).
+# shellcheck disable=SC2016 # an awk program
+per_thread='/ kvm_(entry|exit): / { match($0, /-[0-9]+ +\[/); t = substr($0, RSTART, RLENGTH)
+	if (!match($0, /VCPU: [0-9]+/)) { bad++; next }; v = substr($0, RSTART + 6, RLENGTH - 6)
+	if (t in vcpu && vcpu[t] != v) bad++; vcpu[t] = v; n++ }
+	END { print n + 0, bad + 0 }'
+read -r n_plain bad < <(trace-cmd report -N -i "$dir/trace.dat" 2>/dev/null | awk "$per_thread")
+check "every kvm_entry and kvm_exit names the same vcpu per thread ($n_plain records, $bad not)" \
+	test "$n_plain" -gt 0 -a "$bad" = 0
+make -s -C "$ROOT" plugin
+read -r n_plugin bad < <(TRACEEVENT_PLUGIN_DIR=${EXITLAB_BUILD:-$ROOT/build}/tep-plugin \
+	trace-cmd report -i "$dir/trace.dat" 2>/dev/null | awk "$per_thread")
+check "with plugin_exitlab the same ($n_plugin records, $bad not)" test "$n_plugin" = "$n_plain" -a "$bad" = 0
 
 # --- all VMs, each guest, each vcpu ---------------------------------------------------------
 all=0

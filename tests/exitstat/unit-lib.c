@@ -53,7 +53,8 @@ int unit_summary(void)
 
 /* ------------------------------------------------------------------ */
 /* Event formats as the 6.1 kernel writes them (taken from the fixtures),
- * plus the patched kvm_exit of kernel-patches/6.1/0002. */
+ * plus the patched kvm_exit of kernel-patches/6.1/0002 and kvm_entry of
+ * 0005 (the vcpu appended as "id", which exitstat does not read). */
 
 static const char fmt_exit_stock[] =
 	"name: kvm_exit\nID: 54\nformat:\n" COMMON
@@ -76,6 +77,12 @@ static const char fmt_entry[] =
 	"name: kvm_entry\nID: 55\nformat:\n" COMMON
 	"\tfield:unsigned long vcpu_pc;\toffset:8;\tsize:8;\tsigned:0;\n\n"
 	"print fmt: \"PC: 0x%016lx\", REC->vcpu_pc\n";
+
+static const char fmt_entry_patched[] =
+	"name: kvm_entry\nID: 55\nformat:\n" COMMON
+	"\tfield:unsigned long vcpu_pc;\toffset:8;\tsize:8;\tsigned:0;\n"
+	"\tfield:unsigned int id;\toffset:16;\tsize:4;\tsigned:0;\n\n"
+	"print fmt: \"PC: 0x%016lx, VCPU: %u\", REC->vcpu_pc, REC->id\n";
 
 static const char fmt_hvc[] =
 	"name: kvm_hvc_arm64\nID: 64\nformat:\n" COMMON
@@ -132,7 +139,8 @@ static const char fmt_other[] =
 struct tep_handle *make_tep(bool patched, bool big_endian)
 {
 	const char *fmts[] = { patched ? fmt_exit_patched : fmt_exit_stock,
-			       fmt_entry, fmt_hvc, fmt_sys_access,
+			       patched ? fmt_entry_patched : fmt_entry,
+			       fmt_hvc, fmt_sys_access,
 			       fmt_handle_sys_reg, fmt_mmio, fmt_uexit,
 			       fmt_guest_fault, fmt_other };
 	struct tep_handle *tep = tep_alloc();
@@ -188,9 +196,10 @@ struct rec rec_exit(int tid, int ret, unsigned int ec, bool patched,
 	return r;
 }
 
+/* 24 bytes: room for the patched format's id (0), which stock ones pad. */
 struct rec rec_entry(int tid)
 {
-	return mk(ID_ENTRY, tid, 16, false);
+	return mk(ID_ENTRY, tid, 24, false);
 }
 
 struct rec rec_hvc(int tid, uint64_t r0)

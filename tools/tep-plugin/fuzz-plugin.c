@@ -45,10 +45,18 @@ static const char *const exit_formats[2] = {
 	"REC->ret, REC->esr_ec, REC->vcpu_pc, REC->vm_pid, REC->vcpu_id, REC->exit_count\n",
 };
 
-static const char *const others[] = {
+/* Stock, and patched: kernel-patches/6.1/0005 appends the vcpu as "id". */
+static const char *const entry_formats[2] = {
 	"name: kvm_entry\nID: 55\nformat:\n" COMMON
 	"\tfield:unsigned long vcpu_pc;\toffset:8;\tsize:8;\tsigned:0;\n\n"
 	"print fmt: \"PC: 0x%016lx\", REC->vcpu_pc\n",
+	"name: kvm_entry\nID: 55\nformat:\n" COMMON
+	"\tfield:unsigned long vcpu_pc;\toffset:8;\tsize:8;\tsigned:0;\n"
+	"\tfield:unsigned int id;\toffset:16;\tsize:4;\tsigned:0;\n\n"
+	"print fmt: \"PC: 0x%016lx, VCPU: %u\", REC->vcpu_pc, REC->id\n",
+};
+
+static const char *const others[] = {
 	"name: kvm_hvc_arm64\nID: 64\nformat:\n" COMMON
 	"\tfield:unsigned long vcpu_pc;\toffset:8;\tsize:8;\tsigned:0;\n"
 	"\tfield:unsigned long r0;\toffset:16;\tsize:8;\tsigned:0;\n"
@@ -98,6 +106,7 @@ static void setup(void)
 		tep_set_local_bigendian(teps[v], TEP_LITTLE_ENDIAN);
 		tep_set_long_size(teps[v], (v & 4) ? 4 : 8);
 		tep_parse_event(teps[v], exit_formats[v & 1], strlen(exit_formats[v & 1]), "kvm");
+		tep_parse_event(teps[v], entry_formats[v & 1], strlen(entry_formats[v & 1]), "kvm");
 		for (i = 0; i < sizeof(others) / sizeof(others[0]); i++)
 			tep_parse_event(teps[v], others[i], strlen(others[i]), "kvm");
 		if (TEP_PLUGIN_LOADER(teps[v]))
