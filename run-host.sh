@@ -52,13 +52,19 @@ Options:
   --events LIST       more trace events, comma separated (e.g. sched:sched_switch)
   --buffer-kb N       trace-cmd ring buffer per CPU in KiB (default 20000)
   --no-trace          run without trace-cmd
+  --perf-kvm          also record `perf kvm stat record` for the guests' lifetime (perf.data)
+                      and report it in the host: perf-kvm-stat.txt, per guest and per vcpu
+                      guestN/perf-kvm-stat*.txt, perf-stats.txt (samples, losses)
   --no-guest-exit-stats  do not let guests read their exit statistics
                       (/sys/hypervisor/exits, guest-exits; on by default)
   --timeout SECONDS   a guest that has not powered off by then is stopped (default 900)
   --out DIR           results directory (default out/run-DATE-TIME)
   --host-cmd CMD      command run in the host after the guests, while tracing still runs;
                       output in host-cmd.log, its failure fails the run (the host has
-                      busybox, trace-cmd, perf and exitlab's host test programs)
+                      busybox, trace-cmd, perf, exitstat and exitlab's host test programs)
+  --after-cmd CMD     command run in the host once trace-cmd and perf have stopped (their
+                      files complete in /results); output in after-cmd.log, its failure
+                      fails the run
   --shell             interactive host shell instead of the study (exitlab-study runs it)
   --build-only        build the images and stop
   --no-install        never run apt-get; fail (exit 2) if packages are missing
@@ -76,12 +82,14 @@ need_count() { [[ "$2" =~ ^(0|[1-9][0-9]*)$ ]] || usage_error "$1 needs a whole 
 guests=1 guest_arch=arm guest_smp=1 guest_mem=256 guest_disk=0 guest_net=0 guest_cmd='' host_cmd='' guest_kernel='' cpu=cortex-a57 smp=2 mem='' outer_qemu=''
 kernel=$DEFAULT_KERNEL patches=all
 icount=0 events='' buffer_kb=20000 trace=1 guest_exit_stats=1 timeout=900 out='' shell=0 build_only=0 install=1 verbose=0
+perf_kvm=0 after_cmd=''
 while [ $# -gt 0 ]; do
 	opt=$1
 	case "$opt" in
 	--kernel | --patches | --guests | --guest-arch | --guest-smp | --guest-mem | --guest-disk | --guest-cmd | --host-cmd | --guest-kernel | \
 		--cpu | --smp | --mem | --outer-qemu | \
-		--events | --buffer-kb | --timeout | --out)
+		--events | --buffer-kb | --timeout | --out | \
+		--after-cmd)
 		[ $# -ge 2 ] || usage_error "$opt needs a value"
 		val=$2
 		shift 2
@@ -102,6 +110,7 @@ while [ $# -gt 0 ]; do
 	--guest-net) guest_net=1 ;;
 	--guest-cmd) [ -n "$val" ] || usage_error "--guest-cmd is empty"; guest_cmd=$val ;;
 	--host-cmd) [ -n "$val" ] || usage_error "--host-cmd is empty"; host_cmd=$val ;;
+	--after-cmd) [ -n "$val" ] || usage_error "--after-cmd is empty"; after_cmd=$val ;;
 	--guest-kernel)
 		if [ "$val" = debian ]; then
 			guest_kernel=debian
@@ -125,6 +134,7 @@ while [ $# -gt 0 ]; do
 	--out) out=$val ;;
 	--icount) icount=1 ;;
 	--no-trace) trace=0 ;;
+	--perf-kvm) perf_kvm=1 ;;
 	--no-guest-exit-stats) guest_exit_stats=0 ;;
 	--shell) shell=1 ;;
 	--build-only) build_only=1 ;;
@@ -208,11 +218,12 @@ phase_begin "root filesystems"
 host_base=$("$ROOT/images/build-host-rootfs.sh")
 make -s -C "$ROOT/tests/host" BUILD="$BUILD_DIR/host-tests" || die "building the host test programs failed"
 make -s -C "$ROOT/benchmarks/exit-cost" BUILD="$BUILD_DIR/host-bench" || die "building the host benchmark programs failed"
+host_exitstat=$("$ROOT/images/build-exitstat-arm64.sh")
 guest_base=$("$ROOT/images/build-guest-rootfs.sh" "$guest_rootfs_arch")
 phase_end rootfs
 if [ "$build_only" = 1 ]; then
-	printf 'outer qemu:   %s\nhost kernel:  %s\nguest kernel: %s\nhost rootfs:  %s\nguest rootfs: %s\n' \
-		"$outer_qemu" "$host_image" "$guest_kernel" "$host_base" "$guest_base"
+	printf 'outer qemu:   %s\nhost kernel:  %s\nguest kernel: %s\nhost rootfs:  %s\nguest rootfs: %s\nhost exitstat: %s\n' \
+		"$outer_qemu" "$host_image" "$guest_kernel" "$host_base" "$guest_base" "$host_exitstat"
 	exit 0
 fi
 
@@ -222,7 +233,9 @@ mkdir -p "$work/run/etc/exitlab" "$work/run/usr/bin" "$work/run/guest" "$work/gu
 install -m 755 "$ROOT/scripts/host/init" "$work/run/init"
 # The benchmarks last: a program both build dirs hold (exit-cost, moved) is the benchmark's.
 install -m 755 "$ROOT/scripts/host/exitlab-study" "$BUILD_DIR"/host-tests/* "$BUILD_DIR"/host-bench/* "$work/run/usr/bin/"
+cp -a "$host_exitstat/." "$work/run/"
 [ -z "$host_cmd" ] || printf '%s\n' "$host_cmd" >"$work/run/etc/exitlab/host-cmd"
+[ -z "$after_cmd" ] || printf '%s\n' "$after_cmd" >"$work/run/etc/exitlab/after-cmd"
 cat >"$work/run/etc/exitlab/run.conf" <<EOF
 GUESTS=$guests
 GUEST_ARCH=$guest_arch
@@ -232,6 +245,7 @@ GUEST_DISK_MB=$guest_disk
 GUEST_NET=$guest_net
 EVENTS=$events
 TRACE=$trace
+PERF_KVM=$perf_kvm
 GUEST_EXIT_STATS=$guest_exit_stats
 BUFFER_KB=$buffer_kb
 TIMEOUT=$timeout
@@ -292,9 +306,9 @@ else
 fi
 "$ROOT/scripts/collect-results.sh" --out "$out" --host-image "$host_image" --kernel "$kernel" --patches "$patches" \
 	--host-packages "$(dirname "$host_base")/packages" --outer-cmd "${qemu[*]}" --outer-qemu "$outer_qemu" \
-	--guest-cmd "$guest_cmd" --host-cmd "$host_cmd" --boot-status "$boot_status" \
+	--guest-cmd "$guest_cmd" --host-cmd "$host_cmd" --after-cmd "$after_cmd" --boot-status "$boot_status" \
 	--phases "$(for k in "${!phase_s[@]}"; do printf '%s=%s ' "$k" "${phase_s[$k]}"; done)" \
-	--settings "kernel=$kernel patches=$patches guests=$guests guest_arch=$guest_arch guest_smp=$guest_smp guest_mem=$guest_mem guest_disk_mb=$guest_disk guest_net=$guest_net cpu=$cpu smp=$smp mem=$mem outer_qemu=${outer_qemu// /%20} icount=$icount guest_kernel=${guest_kernel// /%20} trace=$trace guest_exit_stats=$guest_exit_stats buffer_kb=$buffer_kb timeout=$timeout events=$events" ||
+	--settings "kernel=$kernel patches=$patches guests=$guests guest_arch=$guest_arch guest_smp=$guest_smp guest_mem=$guest_mem guest_disk_mb=$guest_disk guest_net=$guest_net cpu=$cpu smp=$smp mem=$mem outer_qemu=${outer_qemu// /%20} icount=$icount guest_kernel=${guest_kernel// /%20} trace=$trace guest_exit_stats=$guest_exit_stats buffer_kb=$buffer_kb timeout=$timeout events=$events perf_kvm=$perf_kvm" ||
 	log "ERROR: writing run.json failed"
 rm -rf "$work"
 

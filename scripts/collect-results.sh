@@ -15,17 +15,17 @@ usage() {
 	cat <<'USAGE'
 Usage: scripts/collect-results.sh --out DIR [--host-image IMAGE] [--kernel V] [--patches LEVEL] [--host-packages FILE]
          [--outer-cmd CMD] [--outer-qemu PATH]
-         [--guest-cmd CMD] [--host-cmd CMD] [--boot-status N] [--phases "k=v ..."] [--settings "k=v ..."]
+         [--guest-cmd CMD] [--host-cmd CMD] [--after-cmd CMD] [--boot-status N] [--phases "k=v ..."] [--settings "k=v ..."]
 Writes DIR/guestN/kvm-stats.json and DIR/run.json, and adds kernel crashes to DIR/errors.txt.
 Needs jq.
 USAGE
 }
 
-out='' level='' host_image='' host_packages='' outer_cmd='' outer_qemu='' guest_cmd='' host_cmd='' boot_status=0 phases='' settings=''
+out='' level='' host_image='' host_packages='' outer_cmd='' outer_qemu='' guest_cmd='' host_cmd='' after_cmd='' boot_status=0 phases='' settings=''
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-h | --help) usage; exit 0 ;;
-	--out | --host-image | --kernel | --patches | --host-packages | --outer-cmd | --outer-qemu | --guest-cmd | --host-cmd | --boot-status | --phases | --settings)
+	--out | --host-image | --kernel | --patches | --host-packages | --outer-cmd | --outer-qemu | --guest-cmd | --host-cmd | --after-cmd | --boot-status | --phases | --settings)
 		[ $# -ge 2 ] || { usage >&2; exit 2; }
 		case "$1" in
 		--out) out=$2 ;;
@@ -37,6 +37,7 @@ while [ $# -gt 0 ]; do
 		--outer-qemu) outer_qemu=$2 ;;
 		--guest-cmd) guest_cmd=$2 ;;
 		--host-cmd) host_cmd=$2 ;;
+		--after-cmd) after_cmd=$2 ;;
 		--boot-status) boot_status=$2 ;;
 		--phases) phases=$2 ;;
 		--settings) settings=$2 ;;
@@ -130,6 +131,8 @@ jq -n \
 	--arg guest_cmd "$guest_cmd" \
 	--arg host_cmd "$host_cmd" \
 	--arg host_cmd_status "$(cat "$out/host-cmd.status" 2>/dev/null || true)" \
+	--arg after_cmd "$after_cmd" \
+	--arg after_cmd_status "$(cat "$out/after-cmd.status" 2>/dev/null || true)" \
 	--argjson boot_status "$boot_status" \
 	--arg host_study_status "$(cat "$out/host-status" 2>/dev/null || echo missing)" \
 	--arg host_crash_line "${crash[host]:-}" \
@@ -145,8 +148,10 @@ jq -n \
 	         outer_cmdline: $outer_cmd,
 	         inner_version: $inner_qemu},
 	  settings: ($settings + {guest_cmd: (if $guest_cmd == "" then null else $guest_cmd end),
-	                          host_cmd: (if $host_cmd == "" then null else $host_cmd end)}),
+	                          host_cmd: (if $host_cmd == "" then null else $host_cmd end),
+	                          after_cmd: (if $after_cmd == "" then null else $after_cmd end)}),
 	  host_cmd_status: ($host_cmd_status | tonumber? // null),
+	  after_cmd_status: ($after_cmd_status | tonumber? // null),
 	  phases_seconds: $phases, host_phases_uptime: $host_phases,
 	  boot_status: $boot_status,
 	  host_status: (if $host_crash_line != "" then "crashed" else $host_study_status end),

@@ -26,6 +26,8 @@ expect 2 "unknown option '--bogus'" -- --bogus
 expect 2 "--guests needs a whole number, got 'two'" -- --guests two
 expect 2 "--guest-smp needs a positive integer, got '0'" -- --guest-smp 0
 expect 2 "--host-cmd is empty" -- --host-cmd ''
+expect 2 "--after-cmd is empty" -- --after-cmd ''
+expect 2 "--after-cmd needs a value" -- --after-cmd
 expect 2 "--guest-disk needs a positive integer, got '0'" -- --guest-disk 0
 expect 2 "--guest-disk needs a positive integer, got '16M'" -- --guest-disk 16M
 expect 2 "--guest-disk needs a value" -- --guest-disk

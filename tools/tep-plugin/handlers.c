@@ -80,9 +80,14 @@ static int kvm_exit_handler(struct trace_seq *s, struct tep_record *record,
 static int kvm_entry_handler(struct trace_seq *s, struct tep_record *record,
 			     struct tep_event *event, void *context)
 {
+	unsigned long long id;
+
 	ARM64_ONLY(context, s, record, event);
 	xl_saw_entry(context, pid_of(event, record), record->ts);
 	print_pc(s, event, record, "");
+	/* exitlab's kernel (kernel-patches/6.1/0005): the vcpu, named for perf */
+	if (xl_field(event, record, "id", &id))
+		trace_seq_printf(s, ", VCPU: %llu", id);
 	return 0;
 }
 
