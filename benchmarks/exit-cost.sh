@@ -8,8 +8,8 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PROG=exit-cost.sh
 
 # The host setups, as data: a name (snake_case, a JSON key) and the run-host.sh options that
-# make it, split at spaces (besides --out --guests 0 --icount --host-cmd, which every setup
-# gets). A setup is one line here.
+# make it, split at spaces (besides COMMON, --out and --host-cmd, which every setup gets). A
+# setup is one line here.
 SETUPS='
 nvhe            --no-trace
 vhe             --no-trace --cpu max
@@ -21,14 +21,18 @@ nvhe_traced
 #   full            --no-trace
 #   full_stats_off  --no-trace --no-guest-exit-stats
 DEFAULT_SETUPS=nvhe,vhe,nvhe_traced
+# Every boot: no guests, the clock counting instructions, and time enough: run-host.sh stops a
+# host after --timeout + 600 s, and a traced setup at the default -n runs for most of an hour
+# on a loaded 2-core machine (tracing makes an exit ~4x longer under TCG).
+COMMON=(--guests 0 --icount --timeout 14400)
 
 usage() {
 	cat <<USAGE
 Usage: benchmarks/exit-cost.sh [-n ITERATIONS] [--runs R] [--types LIST] [--setups LIST] [--out DIR]
 
-Boots the emulated KVM host once per setup (./run-host.sh --guests 0 --icount) and runs
-exit-cost in it (bare AArch64 and AArch32 vcpus, every exit type, R runs of ITERATIONS
-operations; exit-cost --help), which also checks that each operation caused exactly the
+Boots the emulated KVM host once per setup (./run-host.sh ${COMMON[*]})
+and runs exit-cost in it (bare AArch64 and AArch32 vcpus, every exit type, R runs of
+ITERATIONS operations; exit-cost --help), which also checks that each operation caused exactly the
 exits KVM's statistics should show. Prints every type x vcpu x setup: the median ns (=
 emulated instructions under -icount), the spread over the runs ((max - min) / median) and
 the ratio to the first setup; says which figures repeat to <= 1%. Writes DIR/exit-cost.json
@@ -93,8 +97,8 @@ program="exit-cost -n $n --runs $runs${types:+ --types $types} --json"
 measure() {
 	local name=$1 opts
 	mapfile -t opts < <(setup_options "$name")
-	echo "$PROG: $name: ./run-host.sh --guests 0 --icount ${opts[*]}" >&2
-	"$ROOT/run-host.sh" --out "$out/$name" --guests 0 --icount \
+	echo "$PROG: $name: ./run-host.sh ${COMMON[*]} ${opts[*]}" >&2
+	"$ROOT/run-host.sh" --out "$out/$name" "${COMMON[@]}" \
 		--host-cmd "$program >/results/exit-cost-program.json" "${opts[@]}" >"$out/$name.log" 2>&1 || {
 		echo "$PROG: the $name run failed, see $out/$name.log and $out/$name/host-cmd.log" >&2
 		exit 1
@@ -103,7 +107,8 @@ measure() {
 		{ echo "$PROG: $out/$name/exit-cost-program.json: not exit-cost's JSON" >&2; exit 1; }
 	jq -n --arg dir "$name" --argjson opts "$(printf '%s\n' "${opts[@]}" | jq -R . | jq -sc 'map(select(. != ""))')" \
 		--slurpfile p "$out/$name/exit-cost-program.json" \
-		'$p[0] + { run_dir: $dir, run_host_options: (["--guests", "0", "--icount"] + $opts) }' >"$out/$name.json"
+		--argjson common "$(printf '%s\n' "${COMMON[@]}" | jq -R . | jq -sc .)" \
+		'$p[0] + { run_dir: $dir, run_host_options: ($common + $opts) }' >"$out/$name.json"
 }
 for s in "${names[@]}"; do
 	measure "$s"
