@@ -22,8 +22,8 @@ nvhe_traced
 #   full_stats_off  --no-trace --no-guest-exit-stats
 DEFAULT_SETUPS=nvhe,vhe,nvhe_traced
 # Every boot: no guests, the clock counting instructions, and time enough: run-host.sh stops a
-# host after --timeout + 600 s, and a traced setup at the default -n runs for most of an hour
-# on a loaded 2-core machine (tracing makes an exit ~4x longer under TCG).
+# host after --timeout + 600 s; the traced setup at the default -n took 4.4 minutes on an idle
+# 2-core machine and more than 25 on a loaded one.
 COMMON=(--guests 0 --icount --timeout 14400)
 
 usage() {
@@ -144,5 +144,5 @@ jq -r '.exit_cost as $e | [$e.setups[] as $s | $s.exits | to_entries[] | .key as
 	"repeat to <= 1%: \($ok | length) of \($all | length) figures" +
 	(if ($bad | length) > 0 then "; above 1%: " +
 	 ($bad | map("\(.name) (\(.spread * 100 | round / 100)%)") | join(", ")) +
-	 " (a host timer tick in some runs'"'"' batches and not others: benchmarks/README.md)" else "" end)' "$out/exit-cost.json"
+	 " (host interrupts in some runs'"'"' batches and not others: benchmarks/README.md)" else "" end)' "$out/exit-cost.json"
 echo "results: $out (exit-cost.json, one run directory per setup)"
