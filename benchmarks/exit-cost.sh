@@ -8,8 +8,8 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PROG=exit-cost.sh
 
 # The host setups, as data: a name (snake_case, a JSON key) and the run-host.sh options that
-# make it, split at spaces (besides --out --guests 0 --icount --host-cmd, which every setup
-# gets). A setup is one line here.
+# make it, split at spaces (besides COMMON, --out and --host-cmd, which every setup gets). A
+# setup is one line here.
 SETUPS='
 nvhe            --no-trace
 vhe             --no-trace --cpu max
@@ -23,14 +23,18 @@ full_stats_off  --no-trace --no-guest-exit-stats
 # (run-host.sh --patches; below `all` the guests' statistics calls are off by themselves), on
 # nVHE and untraced: `--setups stock,counter,full,full_stats_off` prints what the patches cost.
 DEFAULT_SETUPS=nvhe,vhe,nvhe_traced
+# Every boot: no guests, the clock counting instructions, and time enough: run-host.sh stops a
+# host after --timeout + 600 s; the traced setup at the default -n took 4.4 minutes on an idle
+# 2-core machine and more than 25 on a loaded one.
+COMMON=(--guests 0 --icount --timeout 14400)
 
 usage() {
 	cat <<USAGE
 Usage: benchmarks/exit-cost.sh [-n ITERATIONS] [--runs R] [--types LIST] [--setups LIST] [--out DIR]
 
-Boots the emulated KVM host once per setup (./run-host.sh --guests 0 --icount) and runs
-exit-cost in it (bare AArch64 and AArch32 vcpus, every exit type, R runs of ITERATIONS
-operations; exit-cost --help), which also checks that each operation caused exactly the
+Boots the emulated KVM host once per setup (./run-host.sh ${COMMON[*]})
+and runs exit-cost in it (bare AArch64 and AArch32 vcpus, every exit type, R runs of
+ITERATIONS operations; exit-cost --help), which also checks that each operation caused exactly the
 exits KVM's statistics should show. Prints every type x vcpu x setup: the median ns (=
 emulated instructions under -icount), the spread over the runs ((max - min) / median) and
 the ratio to the first setup; says which figures repeat to <= 1%. Writes DIR/exit-cost.json
@@ -95,8 +99,8 @@ program="exit-cost -n $n --runs $runs${types:+ --types $types} --json"
 measure() {
 	local name=$1 opts
 	mapfile -t opts < <(setup_options "$name")
-	echo "$PROG: $name: ./run-host.sh --guests 0 --icount ${opts[*]}" >&2
-	"$ROOT/run-host.sh" --out "$out/$name" --guests 0 --icount \
+	echo "$PROG: $name: ./run-host.sh ${COMMON[*]} ${opts[*]}" >&2
+	"$ROOT/run-host.sh" --out "$out/$name" "${COMMON[@]}" \
 		--host-cmd "$program >/results/exit-cost-program.json" "${opts[@]}" >"$out/$name.log" 2>&1 || {
 		echo "$PROG: the $name run failed, see $out/$name.log and $out/$name/host-cmd.log" >&2
 		exit 1
@@ -105,7 +109,8 @@ measure() {
 		{ echo "$PROG: $out/$name/exit-cost-program.json: not exit-cost's JSON" >&2; exit 1; }
 	jq -n --arg dir "$name" --argjson opts "$(printf '%s\n' "${opts[@]}" | jq -R . | jq -sc 'map(select(. != ""))')" \
 		--slurpfile p "$out/$name/exit-cost-program.json" \
-		'$p[0] + { run_dir: $dir, run_host_options: (["--guests", "0", "--icount"] + $opts) }' >"$out/$name.json"
+		--argjson common "$(printf '%s\n' "${COMMON[@]}" | jq -R . | jq -sc .)" \
+		'$p[0] + { run_dir: $dir, run_host_options: ($common + $opts) }' >"$out/$name.json"
 }
 for s in "${names[@]}"; do
 	measure "$s"
@@ -141,5 +146,5 @@ jq -r '.exit_cost as $e | [$e.setups[] as $s | $s.exits | to_entries[] | .key as
 	"repeat to <= 1%: \($ok | length) of \($all | length) figures" +
 	(if ($bad | length) > 0 then "; above 1%: " +
 	 ($bad | map("\(.name) (\(.spread * 100 | round / 100)%)") | join(", ")) +
-	 " (a host timer tick in some runs'"'"' batches and not others: benchmarks/README.md)" else "" end)' "$out/exit-cost.json"
+	 " (host interrupts in some runs'"'"' batches and not others: benchmarks/README.md)" else "" end)' "$out/exit-cost.json"
 echo "results: $out (exit-cost.json, one run directory per setup)"
