@@ -9,6 +9,8 @@
 # emulated instructions (1 ns each), so the times are path lengths and repeat run to run.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=images/lib.sh
+. "$ROOT/images/lib.sh"
 PROG=kvm-stat-speed.sh
 
 usage() {
@@ -75,7 +77,7 @@ done'
 if [ -n "$from" ]; then
 	run=$from/run
 else
-	out=${out:-$ROOT/build/bench/kvm-stat-speed-$(date +%Y%m%d-%H%M%S)}
+	out=${out:-$BUILD_DIR/bench/kvm-stat-speed-$(date +%Y%m%d-%H%M%S)}
 	mkdir -p "$out"
 	run=$out/run
 	"$ROOT/run-host.sh" --out "$run" --icount --perf-kvm --guests "$guests" --guest-smp "$smp" \
@@ -85,7 +87,7 @@ else
 fi
 [ -s "$run/after-cmd.log" ] || die "$run/after-cmd.log is missing or empty (not a run of this benchmark?)"
 make -s -C "$ROOT" exitstat
-E=${EXITLAB_BUILD:-$ROOT/build}/exitstat/exitstat
+E=$BUILD_DIR/exitstat/exitstat
 
 # The inputs: what each tool read.
 events=$("$E" summary --json "$run/trace.dat" | jq '.trace.events')
