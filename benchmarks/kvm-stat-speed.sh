@@ -93,6 +93,13 @@ E=$BUILD_DIR/exitstat/exitstat
 events=$("$E" summary --json "$run/trace.dat" | jq '.trace.events')
 exits=$("$E" summary --json "$run/trace.dat" | jq '.trace.kvm_exit_records')
 samples=$(awk '/^ *SAMPLE events:/ { print $3; exit }' "$run/perf-stats.txt")
+# Both recordings must be complete, or the tools did not analyse the same exits.
+perf_lost=$(awk '/LOST(_SAMPLES)? events:/ { for (i = 1; i < NF; i++) if ($i == "events:") n += $(i + 1) }
+	END { print n + 0 }' "$run/perf-stats.txt")
+trace_lost=$("$E" summary --json "$run/trace.dat" | jq '.trace.lost_event_markers')
+if [ "$perf_lost" != 0 ] || [ "$trace_lost" != 0 ]; then
+	die "incomplete recording (perf-stats.txt: $perf_lost lost; trace.dat: $trace_lost lost-event markers): not the same exits"
+fi
 python3 - "$run" "$from/kvm-stat-speed.json" "$events" "$exits" "$samples" <<'PY'
 import json, os, statistics, sys
 run, out, events, exits, samples = sys.argv[1:6]
