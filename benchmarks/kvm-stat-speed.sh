@@ -10,6 +10,8 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PROG=kvm-stat-speed.sh
+# shellcheck source=images/lib.sh
+. "$ROOT/images/lib.sh"
 
 usage() {
 	cat <<'USAGE'
@@ -23,7 +25,6 @@ DIR/kvm-stat-speed.json. DIR defaults to build/bench/kvm-stat-speed-DATE; --from
 the figures of an earlier run without running anything.
 USAGE
 }
-die() { printf '%s: %s\n' "$PROG" "$*" >&2; exit 1; }
 usage_error() { printf '%s: %s (see --help)\n' "$PROG" "$1" >&2; exit 2; }
 runs=5 guests=2 smp=2 arch=arm64 guest_cmd='' out='' from=''
 while [ $# -gt 0 ]; do
@@ -75,7 +76,7 @@ done'
 if [ -n "$from" ]; then
 	run=$from/run
 else
-	out=${out:-$ROOT/build/bench/kvm-stat-speed-$(date +%Y%m%d-%H%M%S)}
+	out=${out:-$BUILD_DIR/bench/kvm-stat-speed-$(date +%Y%m%d-%H%M%S)}
 	mkdir -p "$out"
 	run=$out/run
 	"$ROOT/run-host.sh" --out "$run" --icount --perf-kvm --guests "$guests" --guest-smp "$smp" \
@@ -85,7 +86,7 @@ else
 fi
 [ -s "$run/after-cmd.log" ] || die "$run/after-cmd.log is missing or empty (not a run of this benchmark?)"
 make -s -C "$ROOT" exitstat
-E=${EXITLAB_BUILD:-$ROOT/build}/exitstat/exitstat
+E=$BUILD_DIR/exitstat/exitstat
 
 # The inputs: what each tool read.
 events=$("$E" summary --json "$run/trace.dat" | jq '.trace.events')

@@ -14,7 +14,6 @@
 # linux-source-6.1, read from the installed source), "UNKNOWN" when perf has none.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-E=${EXITLAB_BUILD:-$ROOT/build}/exitstat/exitstat
 PERF_HEADER=tools/perf/arch/arm64/util/arm64_exception_types.h
 PERF_KVM_STAT=tools/perf/arch/arm64/util/kvm-stat.c
 KERNEL_TARBALL=/usr/src/linux-source-6.1.tar.xz
@@ -27,6 +26,7 @@ esac
 dir=$1
 # shellcheck source=tests/lib.sh
 . "$ROOT/tests/lib.sh"
+E=$BUILD_DIR/exitstat/exitstat
 make -s -C "$ROOT" exitstat
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -137,7 +137,7 @@ read -r n_plain bad < <(trace-cmd report -N -i "$dir/trace.dat" 2>/dev/null | aw
 check "every kvm_entry and kvm_exit names the same vcpu per thread ($n_plain records, $bad not)" \
 	test "$n_plain" -gt 0 -a "$bad" = 0
 make -s -C "$ROOT" plugin
-read -r n_plugin bad < <(TRACEEVENT_PLUGIN_DIR=${EXITLAB_BUILD:-$ROOT/build}/tep-plugin \
+read -r n_plugin bad < <(TRACEEVENT_PLUGIN_DIR=$BUILD_DIR/tep-plugin \
 	trace-cmd report -i "$dir/trace.dat" 2>/dev/null | awk "$per_thread")
 check "with plugin_exitlab the same ($n_plugin records, $bad not)" test "$n_plugin" = "$n_plain" -a "$bad" = 0
 

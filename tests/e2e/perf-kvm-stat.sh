@@ -6,6 +6,8 @@
 #   tests/e2e/perf-kvm-stat.sh NAME GUESTS VCPUS [run-host.sh options]
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/lib.sh
+. "$ROOT/tests/lib.sh"
 if [ $# -lt 3 ]; then
 	echo "Usage: tests/e2e/perf-kvm-stat.sh NAME GUESTS VCPUS [run-host.sh options]" >&2
 	exit 2
@@ -14,4 +16,4 @@ name=perf-kvm-$1 guests=$2 smp=$3
 shift 3
 "$ROOT/tests/e2e/run-study.sh" "$name" --guests "$guests" --smp "$smp" -- \
 	--perf-kvm --guests "$guests" --guest-smp "$smp" "$@"
-"$ROOT/tests/e2e/check-perf-kvm.sh" "$ROOT/build/test-runs/$name"
+"$ROOT/tests/e2e/check-perf-kvm.sh" "$BUILD_DIR/test-runs/$name"
