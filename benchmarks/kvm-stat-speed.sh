@@ -12,6 +12,8 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=images/lib.sh
 . "$ROOT/images/lib.sh"
 PROG=kvm-stat-speed.sh
+# shellcheck source=images/lib.sh
+. "$ROOT/images/lib.sh"
 
 usage() {
 	cat <<'USAGE'
@@ -25,7 +27,6 @@ DIR/kvm-stat-speed.json. DIR defaults to build/bench/kvm-stat-speed-DATE; --from
 the figures of an earlier run without running anything.
 USAGE
 }
-die() { printf '%s: %s\n' "$PROG" "$*" >&2; exit 1; }
 usage_error() { printf '%s: %s (see --help)\n' "$PROG" "$1" >&2; exit 2; }
 runs=5 guests=2 smp=2 arch=arm64 guest_cmd='' out='' from=''
 while [ $# -gt 0 ]; do

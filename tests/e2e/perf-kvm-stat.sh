@@ -6,8 +6,8 @@
 #   tests/e2e/perf-kvm-stat.sh NAME GUESTS VCPUS [run-host.sh options]
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-# shellcheck source=images/lib.sh
-. "$ROOT/images/lib.sh"
+# shellcheck source=tests/lib.sh
+. "$ROOT/tests/lib.sh"
 if [ $# -lt 3 ]; then
 	echo "Usage: tests/e2e/perf-kvm-stat.sh NAME GUESTS VCPUS [run-host.sh options]" >&2
 	exit 2

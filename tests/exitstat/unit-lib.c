@@ -109,9 +109,11 @@ struct rec rec_exit(int tid, int ret, unsigned int ec, bool patched,
 	return r;
 }
 
+/* 24 bytes: room for the patched kvm_entry's id (kernel-patches/6.1/0005), 0 here; stock
+ * layouts leave it as padding. */
 struct rec rec_entry(int tid)
 {
-	return mk(ID_ENTRY, tid, 16, false);
+	return mk(ID_ENTRY, tid, 24, false);
 }
 
 struct rec rec_hvc(int tid, uint64_t r0)
