@@ -55,10 +55,16 @@ cache_key() {
 # prepare-source.sh --patches overrides it); series_files/series_hash follow it.
 PATCH_LEVEL=${EXITLAB_PATCHES:-all}
 
+# The selected series' levels file as "LEVEL LAST-PATCH" lines (comments and blank lines
+# dropped); nothing if it has none.
+level_lines() {
+	[ ! -f "$PATCH_DIR/levels" ] || sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$PATCH_DIR/levels"
+}
+
 # The levels of the selected series, one per line: none, those of its levels file, all.
 patch_levels() {
 	echo none
-	[ ! -f "$PATCH_DIR/levels" ] || sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$PATCH_DIR/levels" | awk '{ print $1 }'
+	level_lines | awk '{ print $1 }'
 	echo all
 }
 
@@ -76,7 +82,7 @@ series_files() {
 	case "$PATCH_LEVEL" in
 	none) return 0 ;;
 	all) ;;
-	*) last=$(sed -e 's/#.*//' "$PATCH_DIR/levels" | awk -v l="$PATCH_LEVEL" '$1 == l { print $2 }') ;;
+	*) last=$(level_lines | awk -v l="$PATCH_LEVEL" '$1 == l { print $2 }') ;;
 	esac
 	while read -r p; do
 		case "$p" in '' | '#'*) continue ;; esac
