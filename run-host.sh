@@ -148,7 +148,7 @@ done
 select_patches "$patches" || usage_error "--patches is one of $(patch_levels | paste -sd' ') for Linux $kernel, not '$patches'"
 # The guests' statistics hypercalls come with the patch that adds kvm.guest_exit_stats; a level
 # without it answers "not supported" (found in the level's own patches, not by level name).
-if [ "$guest_exit_stats" = 1 ] && ! series_files | xargs -r cat | grep -F 'module_param(guest_exit_stats' >/dev/null; then
+if [ "$guest_exit_stats" = 1 ] && ! series_files | xargs -r cat | grep -E 'module_param(_cb)?\(guest_exit_stats' >/dev/null; then
 	log "--patches $patches: the host kernel has no guest-readable exit statistics (--no-guest-exit-stats)"
 	guest_exit_stats=0
 fi
