@@ -25,18 +25,25 @@ static const struct command *const commands[] = {
 /* ------------------------------------------------------------------ */
 /* The common options */
 
+/* One output format per run: --json and --csv exclude each other. */
+static const char *take_format(struct cli *cli, enum out_format fmt)
+{
+	if (cli->fmt != OUT_TEXT && cli->fmt != fmt)
+		return "--json and --csv exclude each other";
+	cli->fmt = fmt;
+	return NULL;
+}
+
 static const char *take_json(struct cli *cli, const char *arg)
 {
 	(void)arg;
-	cli->fmt = OUT_JSON;
-	return NULL;
+	return take_format(cli, OUT_JSON);
 }
 
 static const char *take_csv(struct cli *cli, const char *arg)
 {
 	(void)arg;
-	cli->fmt = OUT_CSV;
-	return NULL;
+	return take_format(cli, OUT_CSV);
 }
 
 static const char *take_id(const char *arg, bool *has, int64_t *id)

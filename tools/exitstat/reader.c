@@ -175,18 +175,29 @@ static int load_tgid_map(struct es_engine *e, const char *path,
 			 struct es_error *err)
 {
 	FILE *f = fopen(path, "r");
-	int tid, tgid, n = 0;
-	char line[128];
+	int tid, tgid, n = 0, lineno = 0;
+	char line[128], extra;
 
 	if (!f) {
-		snprintf(err->msg, sizeof(err->msg), "%s: %s", path, strerror(errno));
-		return -errno;
+		int ret = -errno;
+
+		snprintf(err->msg, sizeof(err->msg), "%s: %s", path, strerror(-ret));
+		return ret;
 	}
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%d %d", &tid, &tgid) == 2) {
-			es_engine_set_tgid(e, tid, tgid);
-			n++;
+	while (fgets(line, sizeof(line), f)) {
+		lineno++;
+		if (line[strspn(line, " \t\r\n")] == '\0')
+			continue;
+		if (sscanf(line, "%d %d %c", &tid, &tgid, &extra) != 2 || tid < 0 || tgid < 0) {
+			snprintf(err->msg, sizeof(err->msg),
+				 "%s: line %d: expected 'tid tgid' (the format of tracefs saved_tgids)",
+				 path, lineno);
+			fclose(f);
+			return -EINVAL;
 		}
+		es_engine_set_tgid(e, tid, tgid);
+		n++;
+	}
 	fclose(f);
 	if (!n) {
 		snprintf(err->msg, sizeof(err->msg),
