@@ -35,9 +35,11 @@ runs=3
 traces=()
 while [ $# -gt 0 ]; do
 	case $1 in
-	--big) big=$2; shift 2 ;;
-	--copies) copies=$2; shift 2 ;;
-	--runs) runs=$2; shift 2 ;;
+	--big | --copies | --runs)
+		[[ $# -ge 2 && "$2" =~ ^[1-9][0-9]*$ ]] ||
+			{ echo "analyzer-speed: $1 needs a positive integer, got '${2-}' (see --help)" >&2; exit 2; }
+		case $1 in --big) big=$2 ;; --copies) copies=$2 ;; --runs) runs=$2 ;; esac
+		shift 2 ;;
 	-h|--help) sed -n '4,24p' "$0"; exit 0 ;;
 	-*) echo "analyzer-speed: unknown option $1 (see --help)" >&2; exit 2 ;;
 	*) traces+=("$1"); shift ;;

@@ -50,6 +50,11 @@ done
 for v in "$runs" "$guests" "$smp"; do
 	[[ "$v" =~ ^[1-9][0-9]*$ ]] || usage_error "--runs, --guests and --guest-smp need positive integers, got '$v'"
 done
+case "$arch" in arm | arm64) ;; *) usage_error "--guest-arch is arm or arm64, not '$arch'" ;; esac
+if [ -n "$from" ] && [ ! -d "$from" ]; then
+	echo "$PROG: --from $from: no such directory (a results directory of this benchmark)" >&2
+	exit 1
+fi
 
 # What the host runs once both recordings are complete: "TOOL RUN NANOSECONDS" lines, the
 # order alternating run to run; a failing analysis fails the run (set -e). perf stat times
