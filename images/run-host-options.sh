@@ -27,98 +27,98 @@
 # @KERNELS@ and @DEFAULT_KERNEL@ stand for images/lib.sh's KERNEL_VERSIONS and DEFAULT_KERNEL.
 options_table() {
 	cat <<'OPTIONS'
---kernel            V       kernel            kernel          @DEFAULT_KERNEL@  -                 kernel
+--kernel              V       kernel            kernel                @DEFAULT_KERNEL@ -                kernel
 	host kernel: Linux V (@KERNELS@; default @DEFAULT_KERNEL@) with
 	kernel-patches/V; the guests' kernel is always the default's
---patches           LEVEL   patches           text            all               -                 patches
+--patches             LEVEL   patches           text                  all              -                patches
 	how much of kernel-patches/V/series the host kernel gets: all (the
 	default), counter (the per-vcpu exit counter in kvm_exit only) or none
 	(Debian's stock kernel source, no exitlab patch); the guests' kernel
 	is always built with the series' `guest` level (kernel-patches/V/levels).
 	With none or counter, guests cannot read exit statistics
 	(--no-guest-exit-stats is implied)
---guests            N       guests            count           1                 GUESTS            guests
+--guests              N       guests            count                 1                GUESTS           guests
 	guests run at the same time (default 1; 0 runs none)
---guest-arch        ARCH    guest_arch        choice:arm,arm64 arm              GUEST_ARCH        guest_arch
+--guest-arch          ARCH    guest_arch        choice:arm,arm64      arm              GUEST_ARCH       guest_arch
 	arm (32-bit ARMv7, default) or arm64
---guest-smp         N       guest_smp         uint            1                 GUEST_SMP         guest_smp
+--guest-smp           N       guest_smp         uint                  1                GUEST_SMP        guest_smp
 	vcpus per guest (default 1)
---guest-mem         MB      guest_mem         uint            256               GUEST_MEM         guest_mem
+--guest-mem           MB      guest_mem         uint                  256              GUEST_MEM        guest_mem
 	memory per guest (default 256)
---guest-kernel      FILE    guest_kernel      kernel-image    -                 -                 guest_kernel
+--guest-kernel        FILE    guest_kernel      kernel-image          -                -                guest_kernel
 	boot the guests with this kernel image (zImage for arm, Image for
 	arm64) instead of the one built from kernel-patches/@DEFAULT_KERNEL@;
 	'debian': Debian's own (linux-image-armmp-lpae or -arm64, downloaded)
---guest-cmd         CMD     guest_cmd         nonempty        -                 -                 -
+--guest-cmd           CMD     guest_cmd         nonempty              -                -                -
 	command each guest runs after boot (default: a small workload);
 	its output is in guestN/console.log
---guest-disk        MB      guest_disk        uint            0                 GUEST_DISK_MB     guest_disk_mb
+--guest-disk          MB      guest_disk        uint                  0                GUEST_DISK_MB    guest_disk_mb
 	give each guest its own raw disk of MB MiB (a sparse file in the
 	host's memory, virtio-blk-device: the guest's /dev/vda; the io
 	workload); the host gets MB MiB more memory per guest
---guest-net         -       guest_net         flag:1          0                 GUEST_NET         guest_net
+--guest-net           -       guest_net         flag:1                0                GUEST_NET        guest_net
 	give each guest a NIC (virtio-net-device, QEMU user networking,
 	restricted: no way out of the host): the guest is 10.0.2.15/24 on
 	eth0, and TCP to 10.0.2.100:5001 reaches a listener in the host that
 	counts the bytes (guestN/net-received-bytes; the net workload)
---cpu               MODEL   cpu               choice:cortex-a57,max cortex-a57  -                 cpu
+--cpu                 MODEL   cpu               choice:cortex-a57,max cortex-a57       -                cpu
 	host CPU: cortex-a57 (nVHE, default) or max (VHE)
---smp               N       smp               uint            2                 -                 smp
+--smp                 N       smp               uint                  2                -                smp
 	host CPUs (default 2)
---mem               MB      mem               uint            -                 -                 mem
+--mem                 MB      mem               uint                  -                -                mem
 	host memory (default: enough for the guests, at least 2048)
---icount            -       icount            flag:1          0                 -                 icount
+--icount              -       icount            flag:1                0                -                icount
 	deterministic timing: QEMU -icount shift=0 (1 ns per instruction)
---outer-qemu        FILE    outer_qemu        program         -                 -                 outer_qemu
+--outer-qemu          FILE    outer_qemu        program               -                -                outer_qemu
 	run the host on this qemu-system-aarch64 instead of exitlab's
 	(images/build-qemu.sh: Debian's QEMU with images/qemu-patches); e.g.
 	/usr/bin/qemu-system-aarch64 reproduces the 32-bit SMP guest crash
---events            LIST    events            events          -                 EVENTS            events
+--events              LIST    events            events                -                EVENTS           events
 	more trace events, comma separated (e.g. sched:sched_switch)
---buffer-kb         N       buffer_kb         uint            20000             BUFFER_KB         buffer_kb
+--buffer-kb           N       buffer_kb         uint                  20000            BUFFER_KB        buffer_kb
 	trace-cmd ring buffer per CPU in KiB (default 20000)
---no-trace          -       trace             flag:0          1                 TRACE             trace
+--no-trace            -       trace             flag:0                1                TRACE            trace
 	run without trace-cmd
---perf-kvm          -       perf_kvm          flag:1          0                 PERF_KVM          perf_kvm
+--perf-kvm            -       perf_kvm          flag:1                0                PERF_KVM         perf_kvm
 	also record `perf kvm stat record` for the guests' lifetime (perf.data)
 	and report it in the host: perf-kvm-stat.txt, per guest and per vcpu
 	guestN/perf-kvm-stat*.txt, perf-stats.txt (samples, losses)
---no-guest-exit-stats -     guest_exit_stats  flag:0          1                 GUEST_EXIT_STATS  guest_exit_stats
+--no-guest-exit-stats -       guest_exit_stats  flag:0                1                GUEST_EXIT_STATS guest_exit_stats
 	do not let guests read their exit statistics
 	(/sys/hypervisor/exits, guest-exits; on by default)
---timeout           SECONDS timeout           uint            900               TIMEOUT           timeout
+--timeout             SECONDS timeout           uint                  900              TIMEOUT          timeout
 	a guest that has not powered off by then is stopped (default 900)
---out               DIR     out               text            -                 -                 -
+--out                 DIR     out               text                  -                -                -
 	results directory (default out/run-DATE-TIME)
---host-cmd          CMD     host_cmd          nonempty        -                 -                 -
+--host-cmd            CMD     host_cmd          nonempty              -                -                -
 	command run in the host after the guests, while tracing still runs;
 	output in host-cmd.log, its failure fails the run (the host has
 	busybox, trace-cmd, perf, exitstat, exit-cost and --host-files)
---after-cmd         CMD     after_cmd         nonempty        -                 -                 -
+--after-cmd           CMD     after_cmd         nonempty              -                -                -
 	command run in the host once trace-cmd and perf have stopped (their
 	files complete in /results); output in after-cmd.log, its failure
 	fails the run
---host-files        DIR     host_files        dir             -                 -                 -
+--host-files          DIR     host_files        dir                   -                -                -
 	also install DIR's files in the host's /usr/bin: programs for
 	--host-cmd and --after-cmd (a name already there is refused); the
 	tests ship their host programs (tests/host) this way
---guest-files       DIR     guest_files       dir             -                 -                 -
+--guest-files         DIR     guest_files       dir                   -                -                -
 	the same in each guest's /usr/bin, for --guest-cmd (the tests'
 	in-guest scripts, tests/guest)
---shell             -       shell             flag:1          0                 SHELL_MODE        -
+--shell               -       shell             flag:1                0                SHELL_MODE       -
 	interactive host shell instead of the study (exitlab-study runs it)
---build-only        -       build_only        flag:1          0                 -                 -
+--build-only          -       build_only        flag:1                0                -                -
 	build the images and stop
---no-install        -       install           flag:0          1                 -                 -
+--no-install          -       install           flag:0                1                -                -
 	never run apt-get; fail (exit 2) if packages are missing
--v,--verbose        -       verbose           flag:1          0                 -                 -
+-v,--verbose          -       verbose           flag:1                0                -                -
 	show the whole host console, not just exitlab's lines
--h,--help           -       -                 help            -                 -                 -
+-h,--help             -       -                 help                  -                -                -
 	this text
 OPTIONS
 }
 
-# The table as arrays, one element per option (OPT_HELP: its help lines joined by newlines).
+# The table as arrays, one element per option (OPT_HELPS: its help lines joined by newlines).
 # OPT_INDEX maps each option name and alias to its row.
 OPT_NAMES=() OPT_ARGS=() OPT_VARS=() OPT_KINDS=() OPT_DEFAULTS=() OPT_CONFS=() OPT_JSONS=() OPT_HELPS=()
 declare -A OPT_INDEX=()
