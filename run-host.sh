@@ -2,14 +2,20 @@
 # exitlab's main job: build what is missing (patched arm64 host kernel, guest kernel, root
 # filesystems), boot the KVM host under QEMU TCG with EL2 on, run guests under KVM inside
 # it while `trace-cmd record -e kvm` runs, and collect the results in one directory.
+# The options' variables are set by name (printf -v) from the table of images/run-host-options.sh,
+# which shellcheck cannot follow; tests/lint.sh checks that each variable this hides is the table's.
+# shellcheck disable=SC2154
 set -euo pipefail
 PROG=run-host.sh
 ROOT=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=images/lib.sh
 . "$ROOT/images/lib.sh"
 
+# shellcheck source=images/run-host-options.sh
+. "$ROOT/images/run-host-options.sh"
+
 usage() {
-	sed -e "s/@KERNELS@/${KERNEL_VERSIONS[*]}/" -e "s/@DEFAULT_KERNEL@/$DEFAULT_KERNEL/" <<'USAGE'
+	cat <<'USAGE'
 Usage: ./run-host.sh [OPTIONS]
 
 Boots the patched arm64 KVM host (QEMU TCG, EL2 on), runs guests under KVM inside it,
@@ -18,133 +24,15 @@ records `trace-cmd record -e kvm` for their whole lifetime and leaves a results 
 (when run as root) and images built on first use; later runs reuse them.
 
 Options:
-  --kernel V          host kernel: Linux V (@KERNELS@; default @DEFAULT_KERNEL@) with
-                      kernel-patches/V; the guests' kernel is always the default's
-  --patches LEVEL     how much of kernel-patches/V/series the host kernel gets: all (the
-                      default), counter (the per-vcpu exit counter in kvm_exit only) or none
-                      (Debian's stock kernel source, no exitlab patch); the guests' kernel
-                      is always built with the series' `guest` level (kernel-patches/V/levels).
-                      With none or counter, guests cannot read exit statistics
-                      (--no-guest-exit-stats is implied)
-  --guests N          guests run at the same time (default 1; 0 runs none)
-  --guest-arch ARCH   arm (32-bit ARMv7, default) or arm64
-  --guest-smp N       vcpus per guest (default 1)
-  --guest-mem MB      memory per guest (default 256)
-  --guest-kernel FILE boot the guests with this kernel image (zImage for arm, Image for
-                      arm64) instead of the one built from kernel-patches/@DEFAULT_KERNEL@;
-                      'debian': Debian's own (linux-image-armmp-lpae or -arm64, downloaded)
-  --guest-cmd CMD     command each guest runs after boot (default: a small workload);
-                      its output is in guestN/console.log
-  --guest-disk MB     give each guest its own raw disk of MB MiB (a sparse file in the
-                      host's memory, virtio-blk-device: the guest's /dev/vda; the io
-                      workload); the host gets MB MiB more memory per guest
-  --guest-net         give each guest a NIC (virtio-net-device, QEMU user networking,
-                      restricted: no way out of the host): the guest is 10.0.2.15/24 on
-                      eth0, and TCP to 10.0.2.100:5001 reaches a listener in the host that
-                      counts the bytes (guestN/net-received-bytes; the net workload)
-  --cpu MODEL         host CPU: cortex-a57 (nVHE, default) or max (VHE)
-  --smp N             host CPUs (default 2)
-  --mem MB            host memory (default: enough for the guests, at least 2048)
-  --icount            deterministic timing: QEMU -icount shift=0 (1 ns per instruction)
-  --outer-qemu FILE   run the host on this qemu-system-aarch64 instead of exitlab's
-                      (images/build-qemu.sh: Debian's QEMU with images/qemu-patches); e.g.
-                      /usr/bin/qemu-system-aarch64 reproduces the 32-bit SMP guest crash
-  --events LIST       more trace events, comma separated (e.g. sched:sched_switch)
-  --buffer-kb N       trace-cmd ring buffer per CPU in KiB (default 20000)
-  --no-trace          run without trace-cmd
-  --perf-kvm          also record `perf kvm stat record` for the guests' lifetime (perf.data)
-                      and report it in the host: perf-kvm-stat.txt, per guest and per vcpu
-                      guestN/perf-kvm-stat*.txt, perf-stats.txt (samples, losses)
-  --no-guest-exit-stats  do not let guests read their exit statistics
-                      (/sys/hypervisor/exits, guest-exits; on by default)
-  --timeout SECONDS   a guest that has not powered off by then is stopped (default 900)
-  --out DIR           results directory (default out/run-DATE-TIME)
-  --host-cmd CMD      command run in the host after the guests, while tracing still runs;
-                      output in host-cmd.log, its failure fails the run (the host has
-                      busybox, trace-cmd, perf, exitstat and exitlab's host test programs)
-  --after-cmd CMD     command run in the host once trace-cmd and perf have stopped (their
-                      files complete in /results); output in after-cmd.log, its failure
-                      fails the run
-  --shell             interactive host shell instead of the study (exitlab-study runs it)
-  --build-only        build the images and stop
-  --no-install        never run apt-get; fail (exit 2) if packages are missing
-  -v, --verbose       show the whole host console, not just exitlab's lines
-  -h, --help          this text
-
-Exit status: 0 ok, 1 the run failed (results kept), 2 bad usage or missing prerequisites.
 USAGE
+	options_usage
+	printf '\nExit status: 0 ok, 1 the run failed (results kept), 2 bad usage or missing prerequisites.\n'
 }
 
-usage_error() { printf '%s: %s (see --help)\n' "$PROG" "$1" >&2; exit 2; }
-need_uint() { [[ "$2" =~ ^[1-9][0-9]*$ ]] || usage_error "$1 needs a positive integer, got '$2'"; }
-need_count() { [[ "$2" =~ ^(0|[1-9][0-9]*)$ ]] || usage_error "$1 needs a whole number, got '$2'"; }
-
-guests=1 guest_arch=arm guest_smp=1 guest_mem=256 guest_disk=0 guest_net=0 guest_cmd='' host_cmd='' guest_kernel='' cpu=cortex-a57 smp=2 mem='' outer_qemu=''
-kernel=$DEFAULT_KERNEL patches=all
-icount=0 events='' buffer_kb=20000 trace=1 guest_exit_stats=1 timeout=900 out='' shell=0 build_only=0 install=1 verbose=0
-perf_kvm=0 after_cmd=''
-while [ $# -gt 0 ]; do
-	opt=$1
-	case "$opt" in
-	--kernel | --patches | --guests | --guest-arch | --guest-smp | --guest-mem | --guest-disk | --guest-cmd | --host-cmd | --guest-kernel | \
-		--cpu | --smp | --mem | --outer-qemu | \
-		--events | --buffer-kb | --timeout | --out | \
-		--after-cmd)
-		[ $# -ge 2 ] || usage_error "$opt needs a value"
-		val=$2
-		shift 2
-		;;
-	*) val=''; shift ;;
-	esac
-	case "$opt" in
-	--kernel)
-		select_kernel "$val" || usage_error "--kernel is one of ${KERNEL_VERSIONS[*]}, not '$val'"
-		kernel=$val ;;
-	--patches) patches=$val ;;
-	--guests) need_count "$opt" "$val"; guests=$val ;;
-	--guest-arch)
-		case "$val" in arm | arm64) guest_arch=$val ;; *) usage_error "--guest-arch is arm or arm64, not '$val'" ;; esac ;;
-	--guest-smp) need_uint "$opt" "$val"; guest_smp=$val ;;
-	--guest-mem) need_uint "$opt" "$val"; guest_mem=$val ;;
-	--guest-disk) need_uint "$opt" "$val"; guest_disk=$val ;;
-	--guest-net) guest_net=1 ;;
-	--guest-cmd) [ -n "$val" ] || usage_error "--guest-cmd is empty"; guest_cmd=$val ;;
-	--host-cmd) [ -n "$val" ] || usage_error "--host-cmd is empty"; host_cmd=$val ;;
-	--after-cmd) [ -n "$val" ] || usage_error "--after-cmd is empty"; after_cmd=$val ;;
-	--guest-kernel)
-		if [ "$val" = debian ]; then
-			guest_kernel=debian
-		elif [ ! -f "$val" ] || [ ! -r "$val" ]; then
-			usage_error "--guest-kernel: cannot read '$val' (a kernel image file, or 'debian')"
-		else
-			guest_kernel=$(cd "$(dirname "$val")" && pwd)/$(basename "$val")
-		fi ;;
-	--outer-qemu)
-		if [ ! -f "$val" ] || [ ! -x "$val" ]; then usage_error "--outer-qemu: '$val' is not an executable file"; fi
-		outer_qemu=$(cd "$(dirname "$val")" && pwd)/$(basename "$val") ;;
-	--cpu)
-		case "$val" in cortex-a57 | max) cpu=$val ;; *) usage_error "--cpu is cortex-a57 or max, not '$val'" ;; esac ;;
-	--smp) need_uint "$opt" "$val"; smp=$val ;;
-	--mem) need_uint "$opt" "$val"; mem=$val ;;
-	--events)
-		[[ "$val" =~ ^[A-Za-z0-9_:*,]+$ ]] || usage_error "--events takes SYSTEM[:EVENT],... not '$val'"
-		events=$val ;;
-	--buffer-kb) need_uint "$opt" "$val"; buffer_kb=$val ;;
-	--timeout) need_uint "$opt" "$val"; timeout=$val ;;
-	--out) out=$val ;;
-	--icount) icount=1 ;;
-	--no-trace) trace=0 ;;
-	--perf-kvm) perf_kvm=1 ;;
-	--no-guest-exit-stats) guest_exit_stats=0 ;;
-	--shell) shell=1 ;;
-	--build-only) build_only=1 ;;
-	--no-install) install=0 ;;
-	-v | --verbose) verbose=1 ;;
-	-h | --help) usage; exit 0 ;;
-	*) usage_error "unknown option '$opt'" ;;
-	esac
-done
-# After the loop: the levels are those of --kernel's series.
+# Every option's variable (the table in images/run-host-options.sh), from its default and the
+# command line; what depends on more than one option is settled below.
+options_parse "$@"
+# After parsing: the levels are those of --kernel's series.
 select_patches "$patches" || usage_error "--patches is one of $(patch_levels | paste -sd' ') for Linux $kernel, not '$patches'"
 # The guests' statistics hypercalls come with the patch that adds kvm.guest_exit_stats; a level
 # without it answers "not supported" (found in the level's own patches, not by level name).
@@ -217,7 +105,6 @@ fi
 phase_end guest-kernel
 phase_begin "root filesystems"
 host_base=$("$ROOT/images/build-host-rootfs.sh")
-make -s -C "$ROOT/tests/host" BUILD="$BUILD_DIR/host-tests" || die "building the host test programs failed"
 make -s -C "$ROOT/benchmarks/exit-cost" BUILD="$BUILD_DIR/host-bench" || die "building the host benchmark programs failed"
 host_exitstat=$("$ROOT/images/build-exitstat-arm64.sh")
 guest_base=$("$ROOT/images/build-guest-rootfs.sh" "$guest_rootfs_arch")
@@ -228,31 +115,38 @@ if [ "$build_only" = 1 ]; then
 	exit 0
 fi
 
+# add_files OPT DIR DEST BASE: install DIR's files (--host-files, --guest-files) as programs in
+# DEST, the run's /usr/bin on top of the image BASE (a gzip'd cpio); a name DEST or BASE's
+# /usr/bin already has is refused, so that extra files never replace exitlab's own unseen.
+add_files() {
+	local opt=$1 dir=$2 dest=$3 base=$4 f name
+	local -A have=()
+	while IFS= read -r name; do
+		have[$name]=1
+	done < <(gzip -dc "$base" | cpio -t --quiet | sed -n 's|^\(\./\)\{0,1\}usr/bin/\([^/]*\)$|\2|p')
+	for f in "$dest"/*; do
+		[ ! -e "$f" ] || have[${f##*/}]=1
+	done
+	for f in "$dir"/*; do
+		[ -e "$f" ] || die "$opt: $dir has no files"
+		[ -f "$f" ] || die "$opt: $f is not a file"
+		name=${f##*/}
+		[ -z "${have[$name]:-}" ] || die "$opt: $f would replace the image's own /usr/bin/$name"
+	done
+	install -m 755 "$dir"/* "$dest/"
+}
+
 # --- the run's own initramfs part: scripts, settings, guest images -------------------------
 work=$out/.boot
-mkdir -p "$work/run/etc/exitlab" "$work/run/usr/bin" "$work/run/guest" "$work/guest-run/etc/exitlab"
+mkdir -p "$work/run/etc/exitlab" "$work/run/usr/bin" "$work/run/guest" "$work/guest-run/etc/exitlab" "$work/guest-run/usr/bin"
 install -m 755 "$ROOT/scripts/host/init" "$work/run/init"
-# The benchmarks last: a program both build dirs hold (exit-cost, moved) is the benchmark's.
-install -m 755 "$ROOT/scripts/host/exitlab-study" "$BUILD_DIR"/host-tests/* "$BUILD_DIR"/host-bench/* "$work/run/usr/bin/"
+install -m 755 "$ROOT/scripts/host/exitlab-study" "$BUILD_DIR"/host-bench/* "$work/run/usr/bin/"
 cp -a "$host_exitstat/." "$work/run/"
+[ -z "$host_files" ] || add_files --host-files "$host_files" "$work/run/usr/bin" "$host_base"
+[ -z "$guest_files" ] || add_files --guest-files "$guest_files" "$work/guest-run/usr/bin" "$guest_base"
 [ -z "$host_cmd" ] || printf '%s\n' "$host_cmd" >"$work/run/etc/exitlab/host-cmd"
 [ -z "$after_cmd" ] || printf '%s\n' "$after_cmd" >"$work/run/etc/exitlab/after-cmd"
-cat >"$work/run/etc/exitlab/run.conf" <<EOF
-GUESTS=$guests
-GUEST_ARCH=$guest_arch
-GUEST_SMP=$guest_smp
-GUEST_MEM=$guest_mem
-GUEST_DISK_MB=$guest_disk
-GUEST_NET=$guest_net
-EVENTS=$events
-TRACE=$trace
-PERF_KVM=$perf_kvm
-GUEST_EXIT_STATS=$guest_exit_stats
-BUFFER_KB=$buffer_kb
-TIMEOUT=$timeout
-SHELL_MODE=$shell
-DATE=$(date +%s)
-EOF
+{ options_conf; echo "DATE=$(date +%s)"; } >"$work/run/etc/exitlab/run.conf"
 [ -z "$guest_cmd" ] || printf '%s\n' "$guest_cmd" >"$work/guest-run/etc/exitlab/guest-cmd"
 pack_cpio "$work/guest-run" "$work/guest-run.cpio.gz"
 # The kernel unpacks concatenated cpio archives in order: the run's files come on top.
@@ -309,7 +203,7 @@ fi
 	--host-packages "$(dirname "$host_base")/packages" --outer-cmd "${qemu[*]}" --outer-qemu "$outer_qemu" \
 	--guest-cmd "$guest_cmd" --host-cmd "$host_cmd" --after-cmd "$after_cmd" --boot-status "$boot_status" \
 	--phases "$(for k in "${!phase_s[@]}"; do printf '%s=%s ' "$k" "${phase_s[$k]}"; done)" \
-	--settings "kernel=$kernel patches=$patches guests=$guests guest_arch=$guest_arch guest_smp=$guest_smp guest_mem=$guest_mem guest_disk_mb=$guest_disk guest_net=$guest_net cpu=$cpu smp=$smp mem=$mem outer_qemu=${outer_qemu// /%20} icount=$icount guest_kernel=${guest_kernel// /%20} trace=$trace guest_exit_stats=$guest_exit_stats buffer_kb=$buffer_kb timeout=$timeout events=$events perf_kvm=$perf_kvm" ||
+	--settings "$(options_settings)" ||
 	log "ERROR: writing run.json failed"
 rm -rf "$work"
 

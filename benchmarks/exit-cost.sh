@@ -7,21 +7,11 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PROG=exit-cost.sh
 
-# The host setups, as data: a name (snake_case, a JSON key) and the run-host.sh options that
-# make it, split at spaces (besides COMMON, --out and --host-cmd, which every setup gets). A
-# setup is one line here.
-SETUPS='
-nvhe            --no-trace
-vhe             --no-trace --cpu max
-nvhe_traced
-stock           --no-trace --patches none
-counter         --no-trace --patches counter
-full            --no-trace
-full_stats_off  --no-trace --no-guest-exit-stats
-'
-# stock, counter, full and full_stats_off are the host kernels of benchmarks/patch-effect.sh
-# (run-host.sh --patches; below `all` the guests' statistics calls are off by themselves), on
-# nVHE and untraced: `--setups stock,counter,full,full_stats_off` prints what the patches cost.
+# shellcheck source=images/lib.sh
+. "$ROOT/images/lib.sh"
+# The host setups, as data: benchmarks/host-setups (shared with patch-effect.sh), a name and the
+# run-host.sh options that make it (besides COMMON, --out and --host-cmd, which every setup
+# gets), read by images/lib.sh's host_setup_lines and host_setup_options.
 DEFAULT_SETUPS=nvhe,vhe,nvhe_traced
 # Every boot: no guests, the clock counting instructions, and time enough: run-host.sh stops a
 # host after --timeout + 600 s; the traced setup at the default -n took 4.4 minutes on an idle
@@ -46,24 +36,12 @@ it) and keeps each setup's run directory DIR/SETUP.
   --types LIST    exit types, comma separated (default: all; see exit-cost --help)
   --setups LIST   setups, comma separated, the first is the reference (default
                   $DEFAULT_SETUPS); known:
-$(setup_lines | sed 's/^/                    /')
+$(host_setup_lines | sed 's/^/                    /')
   --out DIR       results (default build/bench/exit-cost-DATE-TIME)
   -h, --help      this text
 USAGE
 }
 
-setup_lines() { sed -e '/^[[:space:]]*$/d' <<<"$SETUPS"; }
-# setup_options NAME: its options, one per line; fails for an unknown setup.
-setup_options() {
-	local name opts
-	while read -r name opts; do
-		if [ "$name" = "$1" ]; then
-			[ -z "$opts" ] || tr ' ' '\n' <<<"$opts" | sed '/^$/d'
-			return 0
-		fi
-	done < <(setup_lines)
-	return 1
-}
 usage_error() { printf '%s: %s (see --help)\n' "$PROG" "$1" >&2; exit 2; }
 
 n=10000 runs=5 types='' setups=$DEFAULT_SETUPS out=$ROOT/build/bench/exit-cost-$(date +%Y%m%d-%H%M%S)
@@ -89,7 +67,7 @@ done
 IFS=, read -ra names <<<"$setups"
 [ "${#names[@]}" -gt 0 ] || usage_error "--setups is empty"
 for s in "${names[@]}"; do
-	setup_options "$s" >/dev/null || usage_error "--setups: unknown setup '$s'"
+	host_setup_options "$s" >/dev/null || usage_error "--setups: unknown setup '$s'"
 done
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
@@ -98,7 +76,7 @@ program="exit-cost -n $n --runs $runs${types:+ --types $types} --json"
 # measure NAME: one boot; its exit-cost JSON lands in DIR/NAME/exit-cost-program.json.
 measure() {
 	local name=$1 opts
-	mapfile -t opts < <(setup_options "$name")
+	mapfile -t opts < <(host_setup_options "$name")
 	echo "$PROG: $name: ./run-host.sh ${COMMON[*]} ${opts[*]}" >&2
 	"$ROOT/run-host.sh" --out "$out/$name" "${COMMON[@]}" \
 		--host-cmd "$program >/results/exit-cost-program.json" "${opts[@]}" >"$out/$name.log" 2>&1 || {

@@ -12,29 +12,25 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PROG=patch-effect.sh
 
 usage() {
-	cat <<'USAGE'
+	cat <<USAGE
 Usage: benchmarks/patch-effect.sh [--arches LIST] [--setups LIST] [--repeats N] [--out DIR]
 Runs ./run-host.sh --icount (one guest, the default workload, traced) for each guest arch,
 host kernel setup and repeat into DIR/ARCH-SETUP-R, prints per arch the exits of each setup
 and their difference to stock, and writes DIR/patch-effect.json (report/generate reads it).
   --arches LIST   guest arches, comma separated (default arm,arm64)
-  --setups LIST   host kernels (default stock,counter,full_stats_off,full):
-                    stock           --patches none (no exitlab patch)
-                    counter         --patches counter (the per-vcpu exit counter only)
-                    full_stats_off  the whole series, --no-guest-exit-stats
-                    full            the whole series, guests read their statistics
+  --setups LIST   host setups (default stock,counter,full_stats_off,full: no exitlab patch,
+                  the per-vcpu exit counter only, the whole series with the guests'
+                  statistics calls off, the whole series); known (benchmarks/host-setups,
+                  run traced: without their --no-trace):
+$(for s in $(host_setup_names); do printf '                    %-15s %s\n' "$s" "$(setup_options "$s" | paste -sd' ')"; done | sed 's/ *$//')
   --repeats N     runs of each (default 2): their spread is the noise floor
   --out DIR       results (default build/bench/patch-effect-DATE)
 USAGE
 }
 
-# The host kernel setups: name and run-host.sh options (exit-cost.sh uses the same names).
-declare -A SETUP_OPTS=(
-	[stock]="--patches none"
-	[counter]="--patches counter"
-	[full_stats_off]="--no-guest-exit-stats"
-	[full]=""
-)
+# The host setups: benchmarks/host-setups (exit-cost.sh's too), each run traced (what this
+# script counts is the trace): a setup's options without --no-trace.
+setup_options() { host_setup_options "$1" | { grep -v -x -e --no-trace || true; }; }
 arches=arm,arm64 setups=stock,counter,full_stats_off,full repeats=2
 out=$BUILD_DIR/bench/patch-effect-$(date +%Y%m%d-%H%M%S)
 usage_error() { echo "$PROG: $1 (see --help)" >&2; exit 2; }
@@ -60,7 +56,7 @@ for a in "${arch_list[@]}"; do
 	case "$a" in arm | arm64) ;; *) usage_error "--arches: '$a' is not arm or arm64" ;; esac
 done
 for s in "${setup_list[@]}"; do
-	[ -n "${SETUP_OPTS[$s]+set}" ] || usage_error "--setups: '$s' is not one of ${!SETUP_OPTS[*]}"
+	host_setup_options "$s" >/dev/null || usage_error "--setups: '$s' is not one of $(host_setup_names | paste -sd' ')"
 done
 command -v jq >/dev/null || { echo "$PROG: jq not found: run images/install-deps.sh" >&2; exit 2; }
 mkdir -p "$out"
@@ -71,7 +67,7 @@ exitstat=$BUILD_DIR/exitstat/exitstat
 run() {
 	local arch=$1 setup=$2 r=$3 dir opts
 	dir=$out/$arch-$setup-$r
-	read -ra opts <<<"${SETUP_OPTS[$setup]}"
+	mapfile -t opts < <(setup_options "$setup")
 	if [ ! -f "$dir/run.json" ]; then
 		echo "$PROG: $arch $setup repeat $r" >&2
 		"$ROOT/run-host.sh" --out "$dir" --icount --guest-arch "$arch" "${opts[@]}" >"$dir.log" 2>&1 ||

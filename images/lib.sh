@@ -132,6 +132,21 @@ shared_store() {
 	log "warning: could not store $rel in the shared cache $SHARED_CACHE"
 }
 
+# The benchmarks' host setups (benchmarks/host-setups: NAME OPTIONS... a line, '#' comments).
+host_setup_lines() { sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$EXITLAB_ROOT/benchmarks/host-setups"; }
+host_setup_names() { host_setup_lines | awk '{ print $1 }'; }
+# host_setup_options NAME: its run-host.sh options, one a line; 1 for an unknown setup.
+host_setup_options() {
+	local name opts
+	while read -r name opts; do
+		if [ "$name" = "$1" ]; then
+			[ -z "$opts" ] || tr -s ' ' '\n' <<<"$opts"
+			return 0
+		fi
+	done < <(host_setup_lines)
+	return 1
+}
+
 # Print elapsed time since $1 (seconds since epoch) as XmYs.
 elapsed() {
 	local s=$(($(date +%s) - $1))

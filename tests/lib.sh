@@ -25,3 +25,10 @@ finish() {
 	echo "$passed passed, $failed failed"
 	[ "$failed" = 0 ]
 }
+# host_test_programs: build tests/host's programs (the tests' own, run inside the emulated host)
+# and print their directory, for run-host.sh --host-files: the main job ships none of them.
+host_test_programs() {
+	local dir=$BUILD_DIR/host-tests
+	make -s -C "$EXITLAB_ROOT/tests/host" BUILD="$dir" >&2 || { echo "tests/host: building the host test programs failed" >&2; return 1; }
+	echo "$dir"
+}

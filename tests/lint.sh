@@ -12,7 +12,7 @@ cd "$ROOT"
 passed=0 failed=0
 mkdir -p "$BUILD_DIR"
 mapfile -t scripts < <(git ls-files | while read -r f; do
-	case "$f" in *.sh | tests/run | scripts/host/* | scripts/guest/* | .ci/run) echo "$f" ;; esac
+	case "$f" in *.sh | tests/run | scripts/host/* | scripts/guest/* | tests/guest/* | .ci/run) echo "$f" ;; esac
 done)
 for f in "${scripts[@]}"; do
 	if shellcheck -x "$f" >"$BUILD_DIR/shellcheck.out" 2>&1; then
@@ -190,13 +190,41 @@ no_copies "kvm event formats only in tools/tracedat/formats/" "field:[^;]*;($tab
 # (make: tools/common.mk BUILD_DIR; shell: images/lib.sh BUILD_DIR, which tests/lib.sh sources;
 # Python: benchmarks/multiguest/common.py BUILD); everything else derives its paths from those,
 # so a path made of a directory and "build" ($ROOT/build, ../build, "build") is a second rule.
-# Not yet: report/exitreport/common.py (the same rule, for the report), benchmarks/exit-cost.sh
-# and tests/host/Makefile (run-host.sh passes it BUILD), whose owners are changing them.
+# Not yet: report/exitreport/common.py (the same rule, for the report) and benchmarks/exit-cost.sh,
+# whose owners are changing them.
 read -r build_path <<'PATTERN'
 (\$\{?[a-z_][a-z0-9_]*\}?|\$\([a-z_]+\)|\)|\.\.|")/build([/"')}[:space:]]|$)|["']build["']
 PATTERN
 no_copies "the build directory decided only by its rule" "$build_path" \
 	':!tools/common.mk' ':!images/lib.sh' ':!benchmarks/multiguest/common.py' ':!tests/lint.sh' \
-	':!report/exitreport/common.py' ':!benchmarks/exit-cost.sh' ':!tests/host/Makefile'
+	':!report/exitreport/common.py' ':!benchmarks/exit-cost.sh'
+# The main path (run-host.sh and what it runs, the tools, the benchmarks, the report) uses
+# nothing under tests/: a path to tests/ in its code (after a variable, "..", or a quote) fails.
+# Allowed: tests/traces/, recorded data that the benchmarks read as their input too (where
+# benchmarks/README.md says it is), and the TEST/TEST_DIR of a tool's Makefile, used only by
+# its `check` target (GNU's convention: `make check` builds and runs the unit tests).
+read -r tests_path <<'PATTERN'
+(\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\$\([A-Za-z_]+\)|\.\.)/tests([/"'[:space:]]|$)|["']tests(/|["'])
+PATTERN
+if refs=$(git grep -n -I -E --untracked -e "$tests_path" -- run-host.sh images scripts tools benchmarks \
+	report include | grep -v -E '/tests/traces/|^tools/[^/]+/Makefile:[0-9]+:TEST(_DIR)? := '); then
+	echo "FAIL the main path refers to tests/:"; echo "$refs"; failed=$((failed + 1))
+else
+	echo "PASS the main path refers to nothing under tests/"; passed=$((passed + 1))
+fi
+# run-host.sh's options are declared once, in images/run-host-options.sh's table, whose parser
+# sets their variables by name: run-host.sh hides shellcheck's "referenced but not assigned"
+# (SC2154) for them, so here each variable it would name must be one of the table's.
+sed '/^# shellcheck disable=SC2154/d' run-host.sh >"$BUILD_DIR/lint-run-host.sh"
+# shellcheck source=images/run-host-options.sh
+unassigned=$(shellcheck -x -i SC2154 -f gcc "$BUILD_DIR/lint-run-host.sh" |
+	sed -n 's/.*warning: \([A-Za-z_][A-Za-z0-9_]*\) is referenced but not assigned.*/\1/p' | sort -u |
+	grep -v -x -F -f <(PROG=lint . images/run-host-options.sh && printf '%s\n' "${OPT_VARS[@]}") || true)
+if [ -z "$unassigned" ]; then
+	echo "PASS run-host.sh uses no unassigned variable but the options'"; passed=$((passed + 1))
+else
+	echo "FAIL run-host.sh: referenced but never assigned (nor an option's): $(paste -sd' ' <<<"$unassigned")"
+	failed=$((failed + 1))
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# What exitlab's Makefiles share; each includes it first (tests/host/Makefile: not yet).
+# What exitlab's Makefiles share; each includes it first.
 #
 # The build directory, where everything generated goes: EXITLAB_BUILD if set, else build/ at
 # the top of the tree. The one rule for make; images/lib.sh (BUILD_DIR) is the shell's,

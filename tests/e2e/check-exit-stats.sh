@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Cross-check what guests read from /sys/hypervisor/exits with the host's trace, for a run
-# whose guests ran scripts/guest/exitlab-exit-stats-test (one vcpu each):
+# whose guests ran tests/guest/exitlab-exit-stats-test (one vcpu each):
 #   - the in-guest checks all passed;
 #   - the guest's final read of its vcpu's count equals, exactly, the EXIT counter of the
 #     kvm_exit record of that very hypercall (EXIT_STATS_VCPU) in the trace: the count

@@ -41,6 +41,9 @@ expect 2 "--guest-smp 4 exceeds the host's --smp 2" -- --guest-smp 4
 expect 2 "--events takes SYSTEM" -- --events 'kvm;rm'
 expect 2 "--outer-qemu: '/nonexistent/qemu' is not an executable file" -- --outer-qemu /nonexistent/qemu
 expect 2 "--kernel is one of 6.1 6.12, not '5.4'" -- --kernel 5.4
+expect 2 "--host-files: '/nonexistent/dir' is not a directory" -- --host-files /nonexistent/dir
+expect 2 "--guest-files needs a value" -- --guest-files
+expect 2 "--patches is one of none .* all for Linux 6.1, not 'most'" -- --patches most
 EXITLAB_EXTRA_PACKAGES=exitlab-no-such-package \
 	expect 2 'missing packages: exitlab-no-such-package.*install-deps.sh' -- --no-install
 mkdir -p "$tmp/used"

@@ -4,7 +4,8 @@
 # per-vcpu and the per-class exits each add up to the total exits, and the per-guest and
 # per-vcpu shares to 100% (within the rounding of 4 decimals), with and without filters;
 # the trace block names where guests came from (guest_source).
-# Traces: tests/traces/*.dat (in the repository), ../shared/fixtures/*.dat ($EXITLAB_FIXTURES;
+# Traces: tests/traces/*.dat and tests/traces/stock/*.dat (in the repository: the patched
+# kernel's, and a stock kernel's with its threads' processes), ../shared/fixtures/*.dat ($EXITLAB_FIXTURES;
 # that part SKIPs when absent), and traces generated here: each patched trace made stock
 # (make-stock-trace.py: 2 VMs x 2 vcpu threads without process information, then with a full
 # and a partial tgid map), each fixture made patched (make-patched-trace.py) and a stock trace
@@ -68,6 +69,31 @@ if ls "$fixtures"/*.dat >/dev/null 2>&1; then
 else
 	echo "SKIP fixtures: no *.dat in $fixtures (set EXITLAB_FIXTURES)"
 fi
+
+# Real stock recordings: tests/traces/stock/NAME.dat (guests of several vcpus on a host without
+# exitlab's patches) and beside each NAME.threads, "tid tgid exits" for every vcpu thread, from
+# the run's guestN/qemu.pid and kvm-stats.json (tests/traces/README.md). Without process
+# information one guest 'unknown' holds every thread; with the map made of it, each guest (its
+# QEMU process) has its own vcpu threads, and each thread's exits equal KVM's exits statistic.
+for t in "$ROOT"/tests/traces/stock/*.dat; do
+	[ -f "$t" ] || continue
+	name=stock/$(basename "$t")
+	threads=${t%.dat}.threads
+	awk '{ print $1, $2 }' "$threads" >"$tmp/map"
+	invariant "$name" none "$t"
+	invariant "$name --tgid-map" tgid "$t" --tgid-map "$tmp/map"
+	"$exitstat" summary --json "$t" >"$tmp/real.json"
+	# shellcheck disable=SC2016 # $n is jq's
+	check_quiet "$name: without process information, one guest 'unknown' holds all $(wc -l <"$threads") threads" \
+		jq -e --argjson n "$(wc -l <"$threads")" '[.guests[] | [.guest, .vcpus]] == [["unknown", $n]]' "$tmp/real.json"
+	"$exitstat" summary --json --tgid-map "$tmp/map" "$t" >"$tmp/real.json"
+	check_quiet "$name: with the map, each guest has its vcpu threads ($(awk '{ print $2 }' "$threads" | sort -u | wc -l) guests)" \
+		cmp -s <(jq -r '.guests[] | "\(.guest) \(.vcpus)"' "$tmp/real.json" | sort) \
+		<(awk '{ n[$2]++ } END { for (g in n) print g, n[g] }' "$threads" | sort)
+	check_quiet "$name: with the map, each vcpu thread's exits equal KVM's exits statistic" \
+		cmp -s <(jq -r '.vcpus[] | "\(.tid) \(.exits)"' "$tmp/real.json" | sort) \
+		<(awk '{ print $1, $3 }' "$threads" | sort)
+done
 
 if ! command -v trace-cmd >/dev/null || ! command -v python3 >/dev/null; then
 	echo "SKIP generated traces: trace-cmd and python3 are needed"

@@ -4,20 +4,19 @@
 # shape (run.json, guestN/console.log with the workload's line, kvm-stats.json, debugfs).
 #   FAKE_FAIL=TEXT   a run whose --out contains TEXT exits 1 with run-host.sh's ERROR line
 #   FAKE_SLEEP=S     seconds each run takes (default 0)
+# The options' variables are set by name from run-host.sh's table, which shellcheck cannot follow.
+# shellcheck disable=SC2154
 set -euo pipefail
-out='' guests=1 cmd='' smp=1 build_only=0 trace=1
-while [ $# -gt 0 ]; do
-	case "$1" in
-	--out) out=$2; shift 2 ;;
-	--guests) guests=$2; shift 2 ;;
-	--guest-cmd) cmd=$2; shift 2 ;;
-	--guest-smp) smp=$2; shift 2 ;;
-	--guest-arch | --guest-mem | --cpu | --smp | --timeout) shift 2 ;;
-	--no-trace) trace=0; shift ;;
-	--build-only) build_only=1; shift ;;
-	*) shift ;;
-	esac
-done
+PROG=fake-run-host.sh
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=images/lib.sh
+. "$ROOT/images/lib.sh"
+# The options as run-host.sh takes them (its table): what the real one refuses, this one does.
+# shellcheck source=images/run-host-options.sh
+. "$ROOT/images/run-host-options.sh"
+usage() { echo "Usage: tests/runner/fake-run-host.sh [run-host.sh options]"; }
+options_parse "$@"
+cmd=$guest_cmd smp=$guest_smp
 [ "$build_only" = 0 ] || exit 0
 [ "$trace" = 0 ] || { echo "fake-run-host.sh: traced runs are not faked" >&2; exit 2; }
 mkdir -p "$out"

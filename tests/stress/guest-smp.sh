@@ -49,12 +49,13 @@ mkdir -p "$out"
 # interrupts): the windows in which an AArch32 kernel depends on SPSR_svc.
 # shellcheck disable=SC2016 # expanded by the guest's shell, not here
 workload='exitlab-default-workload >/dev/null & exitlab-default-workload >/dev/null & wait; echo "vcpus: $(grep -c ^processor /proc/cpuinfo)"'
+programs=$(host_test_programs)
 passed=0 failed=0 crashed_guests=0 iterations=0 mismatches=0
 for i in $(seq 1 "$runs"); do
 	dir=$out/run-$i
 	status=0
 	"$ROOT/run-host.sh" --out "$dir" --guests 2 --guest-smp 2 --guest-arch arm \
-		--guest-cmd "$workload" --host-cmd "vcpu-state-check --vms 4 --seconds $seconds" \
+		--guest-cmd "$workload" --host-files "$programs" --host-cmd "vcpu-state-check --vms 4 --seconds $seconds" \
 		--timeout 240 "$@" >"$out/run-$i.log" 2>&1 || status=$?
 	crashes=$("$ROOT/scripts/scan-crashes.sh" "$dir" 2>/dev/null || true)
 	n_crash=$(grep -c 'crashed:' <<<"$crashes" || true)
