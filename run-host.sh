@@ -93,7 +93,13 @@ fi
 phase_begin "host kernel (arm64, Linux $kernel, --patches $patches)"
 host_image=$(EXITLAB_PATCHES=$patches "$ROOT/images/build-kernel.sh" --kernel "$kernel" host-arm64)
 phase_end host-kernel
-if [ -z "$guest_kernel" ]; then
+# Guest images only for runs with guests (an interactive --shell may start some, --build-only
+# builds everything): --guests 0, as the host benchmarks and host tests run, needs neither.
+with_guests=1
+[ "$guests" != 0 ] || [ "$shell" = 1 ] || [ "$build_only" = 1 ] || with_guests=0
+if [ "$with_guests" = 0 ]; then
+	phase_begin "guest kernel: none (--guests 0)"
+elif [ -z "$guest_kernel" ]; then
 	phase_begin "guest kernel ($guest_kernel_target)"
 	guest_kernel=$(EXITLAB_PATCHES=guest "$ROOT/images/build-kernel.sh" "$guest_kernel_target")
 elif [ "$guest_kernel" = debian ]; then
@@ -107,7 +113,8 @@ phase_begin "root filesystems"
 host_base=$("$ROOT/images/build-host-rootfs.sh")
 make -s -C "$ROOT/benchmarks/exit-cost" BUILD="$BUILD_DIR/host-bench" || die "building the host benchmark programs failed"
 host_exitstat=$("$ROOT/images/build-exitstat-arm64.sh")
-guest_base=$("$ROOT/images/build-guest-rootfs.sh" "$guest_rootfs_arch")
+guest_base=
+[ "$with_guests" = 0 ] || guest_base=$("$ROOT/images/build-guest-rootfs.sh" "$guest_rootfs_arch")
 phase_end rootfs
 if [ "$build_only" = 1 ]; then
 	printf 'outer qemu:   %s\nhost kernel:  %s\nguest kernel: %s\nhost rootfs:  %s\nguest rootfs: %s\nhost exitstat: %s\n' \
@@ -143,15 +150,17 @@ install -m 755 "$ROOT/scripts/host/init" "$work/run/init"
 install -m 755 "$ROOT/scripts/host/exitlab-study" "$BUILD_DIR"/host-bench/* "$work/run/usr/bin/"
 cp -a "$host_exitstat/." "$work/run/"
 [ -z "$host_files" ] || add_files --host-files "$host_files" "$work/run/usr/bin" "$host_base"
-[ -z "$guest_files" ] || add_files --guest-files "$guest_files" "$work/guest-run/usr/bin" "$guest_base"
+[ -z "$guest_files" ] || [ "$with_guests" = 0 ] || add_files --guest-files "$guest_files" "$work/guest-run/usr/bin" "$guest_base"
 [ -z "$host_cmd" ] || printf '%s\n' "$host_cmd" >"$work/run/etc/exitlab/host-cmd"
 [ -z "$after_cmd" ] || printf '%s\n' "$after_cmd" >"$work/run/etc/exitlab/after-cmd"
 { options_conf; echo "DATE=$(date +%s)"; } >"$work/run/etc/exitlab/run.conf"
 [ -z "$guest_cmd" ] || printf '%s\n' "$guest_cmd" >"$work/guest-run/etc/exitlab/guest-cmd"
-pack_cpio "$work/guest-run" "$work/guest-run.cpio.gz"
-# The kernel unpacks concatenated cpio archives in order: the run's files come on top.
-cat "$guest_base" "$work/guest-run.cpio.gz" >"$work/run/guest/initrd.gz"
-cp "$guest_kernel" "$work/run/guest/kernel"
+if [ "$with_guests" = 1 ]; then
+	pack_cpio "$work/guest-run" "$work/guest-run.cpio.gz"
+	# The kernel unpacks concatenated cpio archives in order: the run's files come on top.
+	cat "$guest_base" "$work/guest-run.cpio.gz" >"$work/run/guest/initrd.gz"
+	cp "$guest_kernel" "$work/run/guest/kernel"
+fi
 pack_cpio "$work/run" "$work/run.cpio.gz"
 cat "$host_base" "$work/run.cpio.gz" >"$work/initrd.gz"
 truncate -s "${disk_mb}M" "$work/results.img"

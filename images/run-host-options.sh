@@ -38,7 +38,8 @@ options_table() {
 	With none or counter, guests cannot read exit statistics
 	(--no-guest-exit-stats is implied)
 --guests              N       guests            count                 1                GUESTS           guests
-	guests run at the same time (default 1; 0 runs none)
+	guests run at the same time (default 1; 0 runs none, and builds no
+	guest kernel or image)
 --guest-arch          ARCH    guest_arch        choice:arm,arm64      arm              GUEST_ARCH       guest_arch
 	arm (32-bit ARMv7, default) or arm64
 --guest-smp           N       guest_smp         uint                  1                GUEST_SMP        guest_smp
