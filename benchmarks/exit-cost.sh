@@ -44,7 +44,7 @@ USAGE
 
 usage_error() { printf '%s: %s (see --help)\n' "$PROG" "$1" >&2; exit 2; }
 
-n=10000 runs=5 types='' setups=$DEFAULT_SETUPS out=$ROOT/build/bench/exit-cost-$(date +%Y%m%d-%H%M%S)
+n=10000 runs=5 types='' setups=$DEFAULT_SETUPS out=$BUILD_DIR/bench/exit-cost-$(date +%Y%m%d-%H%M%S)
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-n | --runs | --types | --setups | --out)
@@ -63,7 +63,15 @@ while [ $# -gt 0 ]; do
 done
 [[ "$n" =~ ^[1-9][0-9]*$ ]] || usage_error "-n needs a positive integer"
 [[ "$runs" =~ ^[1-9][0-9]*$ ]] || usage_error "--runs needs a positive integer"
-[[ "$types" =~ ^[a-z0-9_,]*$ ]] || usage_error "--types takes names separated by commas"
+# The exit types are the rows of exit-cost's own table (benchmarks/exit-cost/types.c: each
+# row opens with its name); checked here, before a host boots to refuse them.
+known_types=$(sed -n '/ec_types\[\] = {/,/^};/p' "$ROOT/benchmarks/exit-cost/types.c" |
+	sed -n 's/^\t{ "\([a-z0-9_]*\)", .*/\1/p' | paste -sd, -)
+[ -n "$known_types" ] || die "benchmarks/exit-cost/types.c: no exit types found in ec_types[]"
+IFS=, read -ra type_list <<<"$types"
+for t in "${type_list[@]}"; do
+	[[ ",$known_types," == *",$t,"* ]] || usage_error "--types: unknown exit type '$t' (known: $known_types)"
+done
 IFS=, read -ra names <<<"$setups"
 [ "${#names[@]}" -gt 0 ] || usage_error "--setups is empty"
 for s in "${names[@]}"; do

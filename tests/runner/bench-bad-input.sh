@@ -28,6 +28,8 @@ table=$(sed -e "s|@TMP@|$tmp|g" -e "s|@B@|$B|g" <<'TABLE'
 2 | exit-cost.sh: -n needs a positive integer | @B@/exit-cost.sh -n x
 2 | exit-cost.sh: --runs needs a positive integer | @B@/exit-cost.sh --runs 0
 2 | exit-cost.sh: --out needs a value | @B@/exit-cost.sh --out
+2 | exit-cost.sh: --types: unknown exit type 'bogus' (known: hvc,mmio_user, | @B@/exit-cost.sh --types hvc,bogus
+2 | exit-cost.sh: --setups: unknown setup 'bogus' | @B@/exit-cost.sh --setups nvhe,bogus
 2 | patch-effect.sh: --repeats needs a positive integer, got 'x' | @B@/patch-effect.sh --repeats x
 2 | patch-effect.sh: --arches: 'sparc' is not arm or arm64 | @B@/patch-effect.sh --arches sparc
 2 | multi-guest: unrecognized arguments: --bogus | @B@/multi-guest --bogus
