@@ -61,7 +61,8 @@ checkpatch_tree() {
 # checkpatch.pl of the kernel the selected series applies to (select_kernel: PATCH_DIR,
 # KERNEL_SOURCE_PKG) on each of its patches.  FILE_PATH_CHANGES only asks whether
 # MAINTAINERS needs updating for a new file; 0003 adds files under arch/arm64/kvm/, which
-# MAINTAINERS already covers, and 0004 adds its entry.
+# MAINTAINERS already covers, 0004 adds its entry, and 0006 adds
+# Documentation/virt/kvm/arm/exit-stats.rst, under KVM's own F: Documentation/virt/kvm/.
 check_patches() {
 	local dir=${PATCH_DIR#"$ROOT"/} pkg=$KERNEL_SOURCE_PKG src p
 	if [ -z "$(pkg_version "$pkg")" ] || [ ! -f "$KERNEL_SOURCE_TARBALL" ]; then
