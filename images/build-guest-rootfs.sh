@@ -18,7 +18,7 @@ esac
 [ $# -eq 1 ] || { usage >&2; exit 2; }
 
 guest_scripts=("$EXITLAB_ROOT/scripts/guest/init" "$EXITLAB_ROOT/scripts/guest/exitlab-default-workload"
-	"$EXITLAB_ROOT/scripts/guest/exitlab-exit-stats-test")
+	"$EXITLAB_ROOT/scripts/guest/exitlab-exit-stats-test" "$EXITLAB_ROOT/scripts/guest/exitlab-snapshot-test")
 mkdir -p "$BUILD_DIR/logs"
 names=$(deb_closure_names "$arch" busybox-static) ||
 	die "cannot resolve busybox-static:$arch: run images/install-deps.sh"
@@ -47,7 +47,8 @@ mkdir -p "$rootfs"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,root,etc/exitlab}
 cp "$staging/bin/busybox" "$rootfs/bin/busybox"
 install -m 755 "$EXITLAB_ROOT/scripts/guest/init" "$rootfs/init"
 install -m 755 "$EXITLAB_ROOT/scripts/guest/exitlab-default-workload" \
-	"$EXITLAB_ROOT/scripts/guest/exitlab-exit-stats-test" "$rootfs/usr/bin/"
+	"$EXITLAB_ROOT/scripts/guest/exitlab-exit-stats-test" \
+	"$EXITLAB_ROOT/scripts/guest/exitlab-snapshot-test" "$rootfs/usr/bin/"
 install -m 755 "${guest_programs[@]}" "$rootfs/usr/bin/"
 printf 'root:x:0:0:root:/root:/bin/sh\n' >"$rootfs/etc/passwd"
 
