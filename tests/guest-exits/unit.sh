@@ -357,6 +357,9 @@ if [ "$have_py" = 1 ] && [ -f "$shim" ]; then
 	check "device table: class rows from the VM block" eval 'has_line "$tmp/out" "HVC32 0x12 10 55.56% 16000 1600.0" && has_line "$tmp/out" "DABT_LOW 0x24 5 27.78% 8000 1600.0"'
 	check "device table: per-cpu rows from the vcpu blocks" eval 'has_line "$tmp/out" "cpu0 10 55.56% 16000 1600.0" && has_line "$tmp/out" "cpu1 8 44.44% 8480 1060.0"'
 	check "device table: sequence, caller and kvm_exit counters" has_line "$tmp/out" "snapshot 41 of this VM, taken on cpu0; kvm_exit counter: VM 18, cpu0 10, cpu1 8)"
+	snap
+	check "device table: costs one snapshot, one exit, in its own counts" eval 'test "$rc" = 0 && has_line "$tmp/out" "HVC32 0x12 11 57.89% 16000 1454.5" && grep -q "^ snapshot 42 of this VM" "$tmp/out"'
+	mk make "$S" --sequence 41 --mpidr-base 0x100 --set 0:0x12:10:1000 --set 1:0x24:5:500 --set 1:0x40:3:30
 	run --device "$S" --json
 	cp "$tmp/out" "$tmp/snap.json"
 	check "device table json" jassert "$tmp/snap.json" \

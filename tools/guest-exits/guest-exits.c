@@ -257,7 +257,8 @@ static int do_table(const struct ex_layout *l, const struct opts *o, FILE *out)
 
 	if (ex_snapshot_alloc(l, &s))
 		return report_err("snapshot", -ENOMEM, &err, o->root);
-	ret = ex_take(l, &s, &err);
+	/* From the device, the snapshot discovery took: the table costs that one exit. */
+	ret = l->dev_fd > 0 ? ex_dev_first(l, &s, &err) : ex_take(l, &s, &err);
 	if (ret) {
 		ex_snapshot_free(&s);
 		return report_err("snapshot", ret, &err, o->root);

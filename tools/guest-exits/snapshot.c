@@ -322,17 +322,18 @@ static void fill_block(const struct ex_layout *l, const struct ex_snap_hdr *h, u
 	}
 }
 
-int ex_dev_read(const struct ex_layout *l, struct ex_snapshot *s, struct ex_err *err)
+/* The snapshot in l->buf, parsed, into s. */
+static int fill(const struct ex_layout *l, struct ex_snapshot *s, struct ex_err *err)
 {
 	struct ex_snap_hdr h;
 	uint64_t caller;
 	int ret;
 
-	s->start_ns = ex_now_ns();
-	ret = take_raw(l, &h, err);
-	s->end_ns = ex_now_ns();
-	if (ret)
+	ret = ex_snap_parse(l->buf, l->buf_size, &h, &err->detail);
+	if (ret) {
+		set_err(err, l->root, err->detail);
 		return ret;
+	}
 	if (h.nr_blocks != l->nblocks || h.counter_hz != l->counter_hz ||
 	    (l->nclass && (uint32_t)l->cls[l->nclass - 1].id >= h.nr_classes)) {
 		set_err(err, l->root, "the VM's vcpus, classes or counter changed since the first snapshot");
@@ -353,6 +354,23 @@ int ex_dev_read(const struct ex_layout *l, struct ex_snapshot *s, struct ex_err 
 			s->caller = (int)i;
 	}
 	return 0;
+}
+
+int ex_dev_read(const struct ex_layout *l, struct ex_snapshot *s, struct ex_err *err)
+{
+	struct ex_snap_hdr h;
+	int ret;
+
+	s->start_ns = ex_now_ns();
+	ret = take_raw(l, &h, err);
+	s->end_ns = ex_now_ns();
+	return ret ? ret : fill(l, s, err);
+}
+
+int ex_dev_first(const struct ex_layout *l, struct ex_snapshot *s, struct ex_err *err)
+{
+	s->start_ns = s->end_ns = ex_now_ns();
+	return fill(l, s, err);
 }
 
 int ex_take(const struct ex_layout *l, struct ex_snapshot *s, struct ex_err *err)

@@ -55,6 +55,9 @@ int ex_dev_discover(const char *device, const char *sysfs_root, struct ex_layout
 /* One snapshot (one exit) into s, in l's shape; -ESTALE if the VM's shape changed. */
 int ex_dev_read(const struct ex_layout *l, struct ex_snapshot *s, struct ex_err *err);
 
+/* The snapshot ex_dev_discover() took, as ex_dev_read() would have read it (no exit). */
+int ex_dev_first(const struct ex_layout *l, struct ex_snapshot *s, struct ex_err *err);
+
 /* Either source: the device when l has one, else the per-value files. */
 int ex_take(const struct ex_layout *l, struct ex_snapshot *s, struct ex_err *err);
 
