@@ -89,7 +89,7 @@
 #define EXIT_STATS_SNAP_BLOCK_SIZE	12
 #define EXIT_STATS_SNAP_NR_CLASSES	16
 #define EXIT_STATS_SNAP_NR_BLOCKS	20
-#define EXIT_STATS_SNAP_SEQUENCE	24	/* u64: the VM's snapshots so far, this one included */
+#define EXIT_STATS_SNAP_SEQUENCE	24	/* u64: calls past the size checks so far, this one too */
 #define EXIT_STATS_SNAP_COUNTER_HZ	32	/* u64 */
 #define EXIT_STATS_SNAP_CALLER_MPIDR	40	/* u64: MPIDR affinity of the calling vcpu */
 #define EXIT_STATS_SNAP_CLASSES		48	/* 2 x u64: bit N set, class N can be taken */

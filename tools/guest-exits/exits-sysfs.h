@@ -73,7 +73,7 @@ struct ex_snapshot {
 	struct ex_counts *cpu_cls;	/* [cpu * nclass + class]; zero when absent */
 	/* From the device only (has_exits): */
 	bool has_exits;
-	uint64_t sequence;		/* the VM's snapshots so far, this one included */
+	uint64_t sequence;		/* the VM's snapshot calls so far (see the ABI) */
 	int caller;			/* cpu index whose hypercall took it, -1 unknown */
 	uint64_t vm_exits;		/* every exit since creation (kvm_exit's counter) */
 	uint64_t *cpu_exits;		/* [cpu] */
