@@ -61,7 +61,8 @@ checkpatch_tree() {
 # checkpatch.pl of the kernel the selected series applies to (select_kernel: PATCH_DIR,
 # KERNEL_SOURCE_PKG) on each of its patches.  FILE_PATH_CHANGES only asks whether
 # MAINTAINERS needs updating for a new file; 0003 adds files under arch/arm64/kvm/, which
-# MAINTAINERS already covers, and 0004 adds its entry.
+# MAINTAINERS already covers, 0004 adds its entry, and 0006 adds
+# Documentation/virt/kvm/arm/exit-stats.rst, under KVM's own F: Documentation/virt/kvm/.
 check_patches() {
 	local dir=${PATCH_DIR#"$ROOT"/} pkg=$KERNEL_SOURCE_PKG src p
 	if [ -z "$(pkg_version "$pkg")" ] || [ ! -f "$KERNEL_SOURCE_TARBALL" ]; then
@@ -108,10 +109,14 @@ EXIT_STATS_RET_NOT_SUPPORTED SMCCC_RET_NOT_SUPPORTED
 EXIT_STATS_RET_INVALID_PARAMETER SMCCC_RET_INVALID_PARAMETER
 EXIT_STATS_RET_CLASS_UNDEFINED SMCCC_RET_KVM_EXIT_CLASS_UNDEFINED
 EXIT_STATS_RET_CLASS_NEVER_TAKEN SMCCC_RET_KVM_EXIT_CLASS_NEVER_TAKEN
+EXIT_STATS_FUNC_SNAPSHOT ARM_SMCCC_KVM_FUNC_EXIT_STATS_SNAPSHOT
+EXIT_STATS_RET_BAD_ADDRESS SMCCC_RET_KVM_EXIT_STATS_BAD_ADDRESS
+EXIT_STATS_SNAPSHOT_MAGIC ARM_SMCCC_KVM_EXIT_SNAPSHOT_MAGIC
+EXIT_STATS_SNAPSHOT_VERSION ARM_SMCCC_KVM_EXIT_SNAPSHOT_VERSION
 PAIRS
 	# The function IDs: fast SMC32 calls of the vendor hypervisor, as the header's static
 	# assertions encode them.
-	for f in VM VCPU; do
+	for f in VM VCPU SNAPSHOT; do
 		want="ARM_SMCCC_CALL_VAL(ARM_SMCCC_FAST_CALL,ARM_SMCCC_SMC_32,ARM_SMCCC_OWNER_VENDOR_HYP,"
 		want+="ARM_SMCCC_KVM_FUNC_EXIT_STATS_$f)"
 		if ! grep -A 4 "^+#define ARM_SMCCC_VENDOR_HYP_KVM_EXIT_STATS_${f}_FUNC_ID" "$patches" |

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * exit-stats-abi: a KVM selftest-style check, run inside the emulated KVM host, of the guest
- * exit-statistics hypercalls of kernel-patches/6.1/0003 (EXIT_STATS_VM and EXIT_STATS_VCPU of
- * include/exitlab/exit-stats-abi.h). It builds a bare one-vcpu VM whose code is `hvc #0` followed
- * by a store to an unmapped address (an MMIO exit back to us), sets w0-w2, runs it and reads
- * w0-w3 back: every documented return code, for AArch64 and AArch32 callers alike.
+ * exit-statistics hypercalls of kernel-patches/6.1/0003 and 0006 (EXIT_STATS_VM,
+ * EXIT_STATS_VCPU and EXIT_STATS_SNAPSHOT of include/exitlab/exit-stats-abi.h). It builds a bare
+ * VM whose code is `hvc #0` followed by a store to an unmapped address (an MMIO exit back to
+ * us), sets w0-w3, runs it and reads w0-w3 back: every documented return code, for AArch64 and
+ * AArch32 callers alike; the snapshot's buffer is read from the VM's memory and compared with
+ * KVM's own statistics (KVM_GET_STATS_FD).
  *
  * Usage: exit-stats-abi [--param PATH]   (PATH: the kvm.guest_exit_stats parameter file)
  * Ends with "N passed, N failed"; exit 0 when nothing failed, 1 otherwise, 77 without /dev/kvm.
@@ -17,6 +19,7 @@
 #include <unistd.h>
 
 #include "bare-test.h"
+#include "kvm-stats.h"
 /* Relative, so that tests/host/Makefile needs no -I for it. */
 #include "../../include/exitlab/exit-stats-abi.h"
 
@@ -80,11 +83,11 @@ struct answer {
 	uint32_t w3;
 };
 
-/* One hypercall from the guest: w0-w2 in, w0-w3 out. */
-static struct answer hvc(struct caller *v, uint32_t func, uint32_t a1, uint32_t a2)
+/* One hypercall from the guest: w0-w3 in, w0-w3 out. */
+static struct answer hvc4(struct caller *v, uint32_t func, uint32_t a1, uint32_t a2, uint32_t a3)
 {
 	struct bare_vm *vm = &v->vm;
-	uint64_t in[] = { func, a1, a2, 0xdeadbeef, BARE_MMIO_ADDR }, out[4];
+	uint64_t in[] = { func, a1, a2, a3, BARE_MMIO_ADDR }, out[4];
 	struct answer a;
 	unsigned int i;
 
@@ -97,6 +100,12 @@ static struct answer hvc(struct caller *v, uint32_t func, uint32_t a1, uint32_t 
 	a.value = (uint32_t)out[1] | (uint64_t)(uint32_t)out[2] << 32;
 	a.w3 = (uint32_t)out[3];
 	return a;
+}
+
+/* One hypercall from the guest: w0-w2 in (w3 garbage), w0-w3 out. */
+static struct answer hvc(struct caller *v, uint32_t func, uint32_t a1, uint32_t a2)
+{
+	return hvc4(v, func, a1, a2, 0xdeadbeef);
 }
 
 static int write_param(const char *path, const char *value)
@@ -205,6 +214,230 @@ static void test_caller(const char *mode, int aarch32, const char *param)
 	bare_vm_destroy(&v.vm);
 }
 
+/* ------------------------------------------------------------------ EXIT_STATS_SNAPSHOT */
+
+#define SNAP_OFF 0x8000U		/* the buffer, in the VM's RAM */
+#define SNAP_IPA (BARE_MEM_BASE + SNAP_OFF)
+#define SNAP_VCPUS 2U			/* vcpu 1 never runs */
+#define BLOCK_SIZE ((uint32_t)EXIT_STATS_BLOCK_CLASS(EXIT_STATS_NR_CLASSES))
+#define SNAP_BYTES (EXIT_STATS_SNAP_V1_HEADER_SIZE + (SNAP_VCPUS + 1) * BLOCK_SIZE)
+#define NOT_RAM_IPA 0x40000000U		/* no memory slot there */
+/* Runs until one has only the call's exit and the store's (no host interrupt between) */
+#define CLEAN_TRIES 50
+
+/* KVM's statistics of vcpu 0 that the checks compare with */
+struct kstat {
+	uint64_t exits, hvc, mmio_user;
+};
+
+static void read_kstat(struct kvm_stats *ks, struct kstat *k)
+{
+	uint64_t v[KVM_STATS_MAX];
+	int e = kvm_stats_find(ks, "exits"), h = kvm_stats_find(ks, "hvc_exit_stat");
+	int m = kvm_stats_find(ks, "mmio_exit_user");
+
+	memset(k, 0, sizeof(*k));
+	if (e < 0 || h < 0 || m < 0 || kvm_stats_read(ks, v)) {
+		fprintf(stderr, "%s: KVM statistics exits/hvc_exit_stat/mmio_exit_user: %s\n", PROG,
+			ks->failed ? ks->failed : "missing");
+		exit(1);
+	}
+	k->exits = v[e];
+	k->hvc = v[h];
+	k->mmio_user = v[m];
+}
+
+static uint64_t le(const uint8_t *p, unsigned int bytes)
+{
+	uint64_t v = 0;
+
+	while (bytes--)
+		v = v << 8 | p[bytes];
+	return v;
+}
+
+static uint64_t hdr32(const uint8_t *b, unsigned int off)
+{
+	return le(b + off, 4);
+}
+
+static uint64_t blk(const uint8_t *b, unsigned int block, unsigned int off)
+{
+	return le(b + EXIT_STATS_SNAP_V1_HEADER_SIZE + block * BLOCK_SIZE + off, 8);
+}
+
+/* A snapshot of the VM's own memory into SNAP_IPA, in a run with no other exit than the
+ * call's and the store's (a host interrupt between them: once more): KVM's statistics around
+ * it in *before and *after, the snapshot calls made in *calls. */
+static struct answer clean_snapshot(struct caller *v, struct kvm_stats *ks, struct kstat *before,
+				    struct kstat *after, unsigned int *calls)
+{
+	struct answer a = { 0, 0, 0 };
+
+	*calls = 0;
+	for (int i = 0; i < CLEAN_TRIES; i++) {
+		++*calls;
+		read_kstat(ks, before);
+		a = hvc4(v, EXIT_STATS_SNAPSHOT_FUNC_ID, (uint32_t)SNAP_IPA, 0, SNAP_BYTES);
+		read_kstat(ks, after);
+		if (after->exits - before->exits == 2)
+			break;
+	}
+	return a;
+}
+
+static void check_header(const char *mode, const uint8_t *b, uint32_t hvc_class)
+{
+	uint64_t c0 = le(b + EXIT_STATS_SNAP_CLASSES, 8), c1 = le(b + EXIT_STATS_SNAP_CLASSES + 8, 8);
+
+	check(hdr32(b, EXIT_STATS_SNAP_MAGIC) == EXIT_STATS_SNAPSHOT_MAGIC &&
+	      hdr32(b, EXIT_STATS_SNAP_VERSION) == EXIT_STATS_SNAPSHOT_VERSION,
+	      "%s: header magic 0x%08llx, version %llu", mode,
+	      (unsigned long long)hdr32(b, EXIT_STATS_SNAP_MAGIC),
+	      (unsigned long long)hdr32(b, EXIT_STATS_SNAP_VERSION));
+	check(hdr32(b, EXIT_STATS_SNAP_HEADER_SIZE) == EXIT_STATS_SNAP_V1_HEADER_SIZE &&
+	      hdr32(b, EXIT_STATS_SNAP_BLOCK_SIZE) == BLOCK_SIZE &&
+	      hdr32(b, EXIT_STATS_SNAP_NR_CLASSES) == EXIT_STATS_NR_CLASSES &&
+	      hdr32(b, EXIT_STATS_SNAP_NR_BLOCKS) == SNAP_VCPUS + 1,
+	      "%s: header sizes: header %llu, block %llu, %llu classes, %llu blocks", mode,
+	      (unsigned long long)hdr32(b, EXIT_STATS_SNAP_HEADER_SIZE),
+	      (unsigned long long)hdr32(b, EXIT_STATS_SNAP_BLOCK_SIZE),
+	      (unsigned long long)hdr32(b, EXIT_STATS_SNAP_NR_CLASSES),
+	      (unsigned long long)hdr32(b, EXIT_STATS_SNAP_NR_BLOCKS));
+	check(le(b + EXIT_STATS_SNAP_COUNTER_HZ, 8) > 0 && le(b + EXIT_STATS_SNAP_CALLER_MPIDR, 8) == 0,
+	      "%s: counter %llu Hz, caller MPIDR %llu (vcpu 0)", mode,
+	      (unsigned long long)le(b + EXIT_STATS_SNAP_COUNTER_HZ, 8),
+	      (unsigned long long)le(b + EXIT_STATS_SNAP_CALLER_MPIDR, 8));
+	check((c0 >> hvc_class & 1) && (c0 >> EC_DABT_LOW & 1) && !(c0 >> EC_SVC64 & 1) &&
+	      (c1 >> (EXIT_STATS_CLASS_IRQ - 64) & 1) && !(c1 >> (EXIT_STATS_NR_CLASSES - 64)),
+	      "%s: classes that can be taken: HVC, DABT_LOW, IRQ, not SVC64 (0x%016llx 0x%016llx)",
+	      mode, (unsigned long long)c0, (unsigned long long)c1);
+	check(blk(b, 0, EXIT_STATS_BLOCK_MPIDR) == EXIT_STATS_BLOCK_VM_MPIDR &&
+	      blk(b, 1, EXIT_STATS_BLOCK_MPIDR) == 0 && blk(b, 2, EXIT_STATS_BLOCK_MPIDR) == 1,
+	      "%s: blocks: the VM's (MPIDR all ones), then vcpus 0 and 1 (MPIDR 0, 1)", mode);
+}
+
+/* The buffer against KVM's statistics at the call's exit (before: the run's entry). */
+static void check_blocks(const char *mode, const uint8_t *b, uint32_t hvc_class,
+			 const struct kstat *before, const struct kstat *after)
+{
+	uint64_t sum = 0, vm_ok = 1, exits = blk(b, 1, EXIT_STATS_BLOCK_EXITS);
+
+	for (uint32_t c = 0; c < EXIT_STATS_NR_CLASSES; c++) {
+		uint32_t off = EXIT_STATS_BLOCK_CLASS(c);
+
+		sum += blk(b, 1, off);
+		vm_ok &= blk(b, 0, off) == blk(b, 1, off) + blk(b, 2, off) &&
+			 blk(b, 0, off + 8) == blk(b, 1, off + 8) + blk(b, 2, off + 8);
+	}
+	check(after->exits - before->exits == 2 && exits == before->exits + 1,
+	      "%s: vcpu 0's exits %llu == KVM's exits at the call's exit (%llu at entry + 1)", mode,
+	      (unsigned long long)exits, (unsigned long long)before->exits);
+	check(sum == exits, "%s: vcpu 0's classes sum to its exits (%llu)", mode,
+	      (unsigned long long)sum);
+	check(blk(b, 1, EXIT_STATS_BLOCK_CLASS(hvc_class)) == after->hvc,
+	      "%s: vcpu 0's HVC count %llu == KVM's hvc_exit_stat %llu (the call included)", mode,
+	      (unsigned long long)blk(b, 1, EXIT_STATS_BLOCK_CLASS(hvc_class)),
+	      (unsigned long long)after->hvc);
+	check(blk(b, 1, EXIT_STATS_BLOCK_CLASS(EC_DABT_LOW)) == before->mmio_user,
+	      "%s: vcpu 0's DABT_LOW count %llu == KVM's mmio_exit_user before the call %llu", mode,
+	      (unsigned long long)blk(b, 1, EXIT_STATS_BLOCK_CLASS(EC_DABT_LOW)),
+	      (unsigned long long)before->mmio_user);
+	check(blk(b, 2, EXIT_STATS_BLOCK_EXITS) == 0 &&
+	      blk(b, 0, EXIT_STATS_BLOCK_EXITS) == exits && vm_ok,
+	      "%s: the VM's block is the sum of the vcpus' (exits %llu, vcpu 1 never ran)", mode,
+	      (unsigned long long)blk(b, 0, EXIT_STATS_BLOCK_EXITS));
+}
+
+/* Refused calls: the documented error, the buffer untouched. */
+static void check_refusals(const char *mode, struct caller *v, uint8_t *b)
+{
+	struct answer a;
+
+	memset(b, 0xa5, SNAP_BYTES + 64);
+	a = hvc4(v, EXIT_STATS_SNAPSHOT_FUNC_ID, (uint32_t)SNAP_IPA, 0, SNAP_BYTES - 1);
+	check(a.status == RET_INVALID_PARAMETER && (uint32_t)a.value == SNAP_BYTES && b[0] == 0xa5,
+	      "%s: a buffer of %u bytes -> %d, w1 the size needed %u, nothing written", mode,
+	      SNAP_BYTES - 1, a.status, (uint32_t)a.value);
+	a = hvc4(v, EXIT_STATS_SNAPSHOT_FUNC_ID, (uint32_t)SNAP_IPA + 4, 0, SNAP_BYTES);
+	check(a.status == RET_INVALID_PARAMETER && b[4] == 0xa5,
+	      "%s: a misaligned IPA -> %d", mode, a.status);
+	a = hvc4(v, EXIT_STATS_SNAPSHOT_FUNC_ID, NOT_RAM_IPA, 0, SNAP_BYTES);
+	check(a.status == EXIT_STATS_RET_BAD_ADDRESS,
+	      "%s: an IPA outside the VM's memory -> %d", mode, a.status);
+	a = hvc4(v, EXIT_STATS_SNAPSHOT_FUNC_ID, (uint32_t)SNAP_IPA, 1, SNAP_BYTES);
+	check(a.status == EXIT_STATS_RET_BAD_ADDRESS,
+	      "%s: the same IPA + 4 GiB (w2 = 1, no memory there) -> %d", mode, a.status);
+	a = hvc4(v, EXIT_STATS_SNAPSHOT_FUNC_ID, (uint32_t)(BARE_MEM_BASE + BARE_MEM_SIZE - 64), 0,
+		 SNAP_BYTES);
+	check(a.status == EXIT_STATS_RET_BAD_ADDRESS,
+	      "%s: a buffer that runs past the end of the VM's memory -> %d", mode, a.status);
+}
+
+static void test_snapshot(const char *mode, int aarch32, const char *param)
+{
+	uint32_t hvc_class = aarch32 ? EC_HVC32 : EC_HVC64;
+	struct kstat k0, k1, k2, k3;
+	struct caller v = { .mode = mode };
+	struct kvm_stats ks;
+	uint64_t seq1, hvc1, ticks1;
+	unsigned int calls;
+	struct answer a;
+	uint8_t *b;
+
+	bare_must(PROG, &v.vm, bare_vm_create(&v.vm, aarch32 ? code32 : code64,
+					      aarch32 ? sizeof(code32) : sizeof(code64), SNAP_VCPUS,
+					      aarch32 ? BARE_AARCH32 : 0));
+	if (kvm_stats_open(&ks, v.vm.vcpu_fd[0])) {
+		fprintf(stderr, "%s: %s\n", PROG, ks.failed);
+		exit(1);
+	}
+	b = (uint8_t *)v.vm.mem + SNAP_OFF;
+	a = hvc(&v, FEATURES, 0, 0);
+	check(a.value & EXIT_STATS_FEATURE_BIT(EXIT_STATS_FUNC_SNAPSHOT),
+	      "%s: KVM features bitmap advertises function 42 (w1 0x%08x)", mode, (uint32_t)a.value);
+	check_refusals(mode, &v, b);
+
+	a = clean_snapshot(&v, &ks, &k0, &k1, &calls);
+	check(a.status == RET_SUCCESS && (uint32_t)a.value == SNAP_BYTES,
+	      "%s: snapshot -> %d, %u bytes written", mode, a.status, (uint32_t)a.value);
+	/* The documented sequence: calls past the size and alignment checks, -12 ones included. */
+	check(le(b + EXIT_STATS_SNAP_SEQUENCE, 8) == 3 + calls,
+	      "%s: sequence %llu: the 2 calls refused with -3 took no number, the 3 with -12 did "
+	      "(and %u snapshot call(s))", mode, (unsigned long long)le(b + EXIT_STATS_SNAP_SEQUENCE, 8),
+	      calls);
+	check(k1.hvc - k0.hvc == 1, "%s: one snapshot call = exactly one HVC exit (hvc_exit_stat +%llu)",
+	      mode, (unsigned long long)(k1.hvc - k0.hvc));
+	check_header(mode, b, hvc_class);
+	check_blocks(mode, b, hvc_class, &k0, &k1);
+	seq1 = le(b + EXIT_STATS_SNAP_SEQUENCE, 8);
+	hvc1 = blk(b, 1, EXIT_STATS_BLOCK_CLASS(hvc_class));
+	ticks1 = blk(b, 1, EXIT_STATS_BLOCK_CLASS(hvc_class) + 8);
+
+	a = clean_snapshot(&v, &ks, &k2, &k3, &calls);
+	check(a.status == RET_SUCCESS && le(b + EXIT_STATS_SNAP_SEQUENCE, 8) == seq1 + calls,
+	      "%s: the sequence grows by one per snapshot (%llu, then %llu after %u call(s))", mode,
+	      (unsigned long long)seq1, (unsigned long long)le(b + EXIT_STATS_SNAP_SEQUENCE, 8), calls);
+	check(blk(b, 1, EXIT_STATS_BLOCK_CLASS(hvc_class)) == hvc1 + calls && k3.hvc - k2.hvc == 1,
+	      "%s: between snapshots, exactly the later ones' HVC exits (%llu, then %llu after %u)",
+	      mode, (unsigned long long)hvc1,
+	      (unsigned long long)blk(b, 1, EXIT_STATS_BLOCK_CLASS(hvc_class)), calls);
+	check(blk(b, 1, EXIT_STATS_BLOCK_CLASS(hvc_class) + 8) > ticks1,
+	      "%s: ... and the first one's exit time, which it did not hold yet (+%llu ticks)", mode,
+	      (unsigned long long)(blk(b, 1, EXIT_STATS_BLOCK_CLASS(hvc_class) + 8) - ticks1));
+	check_blocks(mode, b, hvc_class, &k2, &k3);
+
+	if (write_param(param, "0") == 0) {
+		a = hvc4(&v, EXIT_STATS_SNAPSHOT_FUNC_ID, (uint32_t)SNAP_IPA, 0, SNAP_BYTES);
+		check(a.status == RET_NOT_SUPPORTED,
+		      "%s: with kvm.guest_exit_stats=0 the snapshot call returns NOT_SUPPORTED (%d)",
+		      mode, a.status);
+		write_param(param, "1");
+	}
+	kvm_stats_close(&ks);
+	bare_vm_destroy(&v.vm);
+}
+
 int main(int argc, char **argv)
 {
 	const char *param = "/sys/module/kvm/parameters/guest_exit_stats";
@@ -225,6 +458,8 @@ int main(int argc, char **argv)
 		return 1;
 	test_caller("aarch64", 0, param);
 	test_caller("aarch32", 1, param);
+	test_snapshot("aarch64 snapshot", 0, param);
+	test_snapshot("aarch32 snapshot", 1, param);
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

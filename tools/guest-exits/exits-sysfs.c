@@ -452,6 +452,11 @@ fail:
 
 void ex_layout_free(struct ex_layout *l)
 {
+	if (l->dev_fd > 0)
+		close(l->dev_fd);
+	free(l->buf);
+	free(l->cpu_block);
+	free(l->cpu_mpidr);
 	free(l->root);
 	free(l->cls);
 	free(l->cpu);
@@ -465,7 +470,9 @@ int ex_snapshot_alloc(const struct ex_layout *l, struct ex_snapshot *s)
 	s->cls = calloc(l->nclass + 1, sizeof(*s->cls));
 	s->cpu = calloc(l->ncpu + 1, sizeof(*s->cpu));
 	s->cpu_cls = calloc(l->ncpu * l->nclass + 1, sizeof(*s->cpu_cls));
-	if (!s->cls || !s->cpu || !s->cpu_cls) {
+	s->cpu_exits = calloc(l->ncpu + 1, sizeof(*s->cpu_exits));
+	s->caller = -1;
+	if (!s->cls || !s->cpu || !s->cpu_cls || !s->cpu_exits) {
 		ex_snapshot_free(s);
 		return -ENOMEM;
 	}
@@ -477,6 +484,7 @@ void ex_snapshot_free(struct ex_snapshot *s)
 	free(s->cls);
 	free(s->cpu);
 	free(s->cpu_cls);
+	free(s->cpu_exits);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -577,26 +585,4 @@ void ex_diff_compute(const struct ex_layout *l, const struct ex_snapshot *before
 	for (size_t i = 0; i < ncc; i++)
 		back |= delta(&before->cpu_cls[i], &after->cpu_cls[i], &d->cpu_cls[i]);
 	d->backwards = back;
-}
-
-static void sub(const struct ex_delta *a, const struct ex_delta *b, struct ex_delta *d)
-{
-	d->count = a->count - b->count;
-	d->time_ns = a->time_ns - b->time_ns;
-	d->time_ticks = a->time_ticks - b->time_ticks;
-}
-
-void ex_diff_sub(const struct ex_layout *l, const struct ex_diff *a,
-		 const struct ex_diff *b, struct ex_diff *d)
-{
-	size_t ncc = l->ncpu * l->nclass;
-
-	sub(&a->total, &b->total, &d->total);
-	for (size_t c = 0; c < l->nclass; c++)
-		sub(&a->cls[c], &b->cls[c], &d->cls[c]);
-	for (size_t i = 0; i < l->ncpu; i++)
-		sub(&a->cpu[i], &b->cpu[i], &d->cpu[i]);
-	for (size_t i = 0; i < ncc; i++)
-		sub(&a->cpu_cls[i], &b->cpu_cls[i], &d->cpu_cls[i]);
-	d->backwards = a->backwards || b->backwards;
 }

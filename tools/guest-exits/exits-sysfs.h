@@ -30,7 +30,7 @@ struct ex_counts {
 	uint64_t count, time_ns, time_ticks;
 };
 
-/* Signed so that a corrected figure (result - overhead) can go below zero. */
+/* Signed: a counter that went backwards shows as negative (reported as n/a, never printed). */
 struct ex_delta {
 	int64_t count, time_ns, time_ticks;
 };
@@ -54,7 +54,15 @@ struct ex_layout {
 	size_t ncpu;
 	struct ex_cpu *cpu;		/* sorted by number */
 	bool *cpu_has;			/* [cpu * nclass + class] */
-	size_t nreads;			/* value files read per snapshot */
+	size_t nreads;			/* value files read per snapshot (1: the device's one read) */
+	/* The snapshot device (snapshot.h), when that is the source; else dev_fd is 0 */
+	int dev_fd;
+	uint8_t *buf;			/* one snapshot's bytes */
+	size_t buf_size;
+	uint32_t nblocks;		/* the device's blocks, the VM's included */
+	uint32_t *cpu_block;		/* [cpu]: its vcpu block */
+	uint64_t *cpu_mpidr;		/* [cpu]: the block's MPIDR affinity */
+	bool cpu_by_mpidr;		/* cpu numbers from the device tree, else vcpu order */
 };
 
 struct ex_snapshot {
@@ -63,6 +71,12 @@ struct ex_snapshot {
 	struct ex_counts *cls;		/* [nclass]; zero when !in_vm */
 	struct ex_counts *cpu;		/* [ncpu] */
 	struct ex_counts *cpu_cls;	/* [cpu * nclass + class]; zero when absent */
+	/* From the device only (has_exits): */
+	bool has_exits;
+	uint64_t sequence;		/* the VM's snapshot calls so far (see the ABI) */
+	int caller;			/* cpu index whose hypercall took it, -1 unknown */
+	uint64_t vm_exits;		/* every exit since creation (kvm_exit's counter) */
+	uint64_t *cpu_exits;		/* [cpu] */
 };
 
 /* Difference of two snapshots (after - before), same shape. */
@@ -88,9 +102,6 @@ void ex_snapshot_free(struct ex_snapshot *s);
 int ex_diff_alloc(const struct ex_layout *l, struct ex_diff *d);
 void ex_diff_compute(const struct ex_layout *l, const struct ex_snapshot *before,
 		     const struct ex_snapshot *after, struct ex_diff *d);
-/* d = a - b, element-wise (for result - overhead). */
-void ex_diff_sub(const struct ex_layout *l, const struct ex_diff *a,
-		 const struct ex_diff *b, struct ex_diff *d);
 void ex_diff_free(struct ex_diff *d);
 
 /* Read one value file: a decimal unsigned 64-bit number, optional newline. */

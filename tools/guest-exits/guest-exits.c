@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -19,8 +20,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "correct.h"
 #include "exits-sysfs.h"
 #include "report.h"
+#include "snapshot.h"
 
 #define PROG "guest-exits"
 
@@ -30,29 +33,38 @@ static const char usage_text[] =
 "       guest-exits [OPTIONS] --run CMD          exits while /bin/sh -c CMD runs\n"
 "       guest-exits [OPTIONS] --probe            are exit statistics available?\n"
 "\n"
-"Reads the exit statistics that the hypervisor (exitlab's patched KVM) shows\n"
-"this guest in /sys/hypervisor/exits/. Every value read costs at least one HVC\n"
-"exit (the read is a hypercall), so reports say how many reads they took.\n"
+"Reads the exit statistics that the hypervisor (exitlab's patched KVM) gives\n"
+"this guest: every class's count and host time, for the VM and each vcpu, in\n"
+"one read of " EX_DEFAULT_DEVICE " (one snapshot = exactly one HVC exit).\n"
+"Without that device (an older host) it reads the per-value files of\n"
+EX_DEFAULT_ROOT ", one HVC exit each, and says so.\n"
 "\n"
 "Modes:\n"
 "  (none)              per class: name, id, count, share, total host time and\n"
 "                      mean host time per exit (ns), sorted by count; then the\n"
 "                      totals and the per-cpu totals\n"
 "  --watch SECONDS     every SECONDS (may be fractional) the deltas since the\n"
-"                      previous sample: total and each class that changed;\n"
-"                      until SIGINT/SIGTERM or N samples\n"
+"                      previous sample (one snapshot each, its cost included):\n"
+"                      total and each class that changed; until SIGINT/SIGTERM\n"
+"                      or N samples\n"
 "  --iterations N      with --watch: stop after N samples\n"
 "  --run CMD           run /bin/sh -c CMD (output passes through) and print the\n"
-"                      exits that happened meanwhile (per class and per cpu),\n"
-"                      the measurement overhead (cost of one snapshot, from two\n"
-"                      back-to-back snapshots before CMD), the figures corrected\n"
-"                      by it, and CMD's status; exits with CMD's status (128+N\n"
-"                      if killed by signal N)\n"
+"                      exits that happened meanwhile (per class and per cpu);\n"
+"                      the measurement costs exactly one exit before CMD and one\n"
+"                      after: what it adds (OVERHEAD: the after-snapshot's exit,\n"
+"                      the before-snapshot's exit time, calibrated on back-to-back\n"
+"                      snapshots) is subtracted, and a figure within the\n"
+"                      measurement's resolution R prints as '<R', never negative;\n"
+"                      exits with CMD's status (128+N if killed by signal N)\n"
 "  --probe             one line; exit 0 if the statistics are present, else 1\n"
 "\n"
 "Options:\n"
 "  --json              JSON output: one object (one per line with --watch)\n"
-"  --root DIR          read DIR instead of " EX_DEFAULT_ROOT "\n"
+"  --pairs K           --run's calibration: K back-to-back pairs (default 9)\n"
+"  --device FILE       read snapshots from FILE instead of " EX_DEFAULT_DEVICE "\n"
+"                      (no fallback; tests give a file)\n"
+"  --root DIR          the per-value files of DIR instead of " EX_DEFAULT_ROOT "\n"
+"                      (alone: read DIR's files, not the device; tests)\n"
 "  -o, --output FILE   write the report to FILE (keeps --run's report apart\n"
 "                      from CMD's output)\n"
 "  -h, --help          this help\n"
@@ -65,6 +77,9 @@ struct opts {
 	enum mode mode;
 	bool json;
 	const char *root;
+	bool root_given;
+	const char *device;		/* --device: only it, no fallback */
+	unsigned pairs;			/* calibration pairs of --run */
 	const char *output;
 	const char *command;
 	double seconds;
@@ -105,25 +120,43 @@ static int report_err(const char *context, int ret, const struct ex_err *err,
 	return 1;
 }
 
+enum { OPT_WATCH = 256, OPT_ITER, OPT_RUN, OPT_PROBE, OPT_JSON, OPT_ROOT, OPT_DEVICE,
+       OPT_PAIRS };
+static const struct option longopts[] = {
+	{ "watch", required_argument, NULL, OPT_WATCH },
+	{ "iterations", required_argument, NULL, OPT_ITER },
+	{ "run", required_argument, NULL, OPT_RUN },
+	{ "probe", no_argument, NULL, OPT_PROBE },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "root", required_argument, NULL, OPT_ROOT },
+	{ "device", required_argument, NULL, OPT_DEVICE },
+	{ "pairs", required_argument, NULL, OPT_PAIRS },
+	{ "output", required_argument, NULL, 'o' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* A decimal integer from 1 to MAX: 0, else -EINVAL. */
+static int parse_count(const char *arg, unsigned long max, unsigned long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoul(arg, &end, 10);
+	if (end == arg || *end || errno || arg[0] == '-' || !*v || *v > max)
+		return -EINVAL;
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, struct opts *o)
 {
-	enum { OPT_WATCH = 256, OPT_ITER, OPT_RUN, OPT_PROBE, OPT_JSON, OPT_ROOT };
-	static const struct option longopts[] = {
-		{ "watch", required_argument, NULL, OPT_WATCH },
-		{ "iterations", required_argument, NULL, OPT_ITER },
-		{ "run", required_argument, NULL, OPT_RUN },
-		{ "probe", no_argument, NULL, OPT_PROBE },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "root", required_argument, NULL, OPT_ROOT },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
+	unsigned long n;
 	int nmodes = 0, c;
 	char *end;
 
 	memset(o, 0, sizeof(*o));
 	o->root = EX_DEFAULT_ROOT;
+	o->pairs = EX_DEFAULT_PAIRS;
 	opterr = 0;	/* our own messages, in our format */
 	while ((c = getopt_long(argc, argv, ":ho:", longopts, NULL)) != -1) {
 		switch (c) {
@@ -138,9 +171,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			nmodes++;
 			break;
 		case OPT_ITER:
-			errno = 0;
-			o->iterations = strtoul(optarg, &end, 10);
-			if (end == optarg || *end || errno || !o->iterations || optarg[0] == '-')
+			if (parse_count(optarg, ULONG_MAX, &o->iterations))
 				return usage_error("--iterations: '%s' is not a positive integer",
 						   optarg);
 			o->has_iterations = true;
@@ -163,6 +194,18 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			if (!optarg[0])
 				return usage_error("--root: empty directory name%s", "");
 			o->root = optarg;
+			o->root_given = true;
+			break;
+		case OPT_DEVICE:
+			o->device = optarg[0] ? optarg : NULL;
+			if (!o->device)
+				return usage_error("--device: empty file name%s", "");
+			break;
+		case OPT_PAIRS:
+			if (parse_count(optarg, EX_MAX_PAIRS, &n))
+				return usage_error("--pairs: '%s' is not an integer from 1 to 1000",
+						   optarg);
+			o->pairs = (unsigned)n;
 			break;
 		case 'o':
 			o->output = optarg;
@@ -181,6 +224,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 				   "arguments: --run 'CMD ARGS')", argv[optind]);
 	if (nmodes > 1)
 		return usage_error("%sonly one of --watch, --run and --probe", "");
+	if (o->device && o->mode == MODE_PROBE)
+		return usage_error("--probe reads %s, not --device", o->root);
 	if (o->has_iterations && o->mode != MODE_WATCH)
 		return usage_error("--iterations needs --watch%s", "");
 	return -1;	/* go on */
@@ -212,7 +257,8 @@ static int do_table(const struct ex_layout *l, const struct opts *o, FILE *out)
 
 	if (ex_snapshot_alloc(l, &s))
 		return report_err("snapshot", -ENOMEM, &err, o->root);
-	ret = ex_snapshot_read(l, &s, &err);
+	/* From the device, the snapshot discovery took: the table costs that one exit. */
+	ret = l->dev_fd > 0 ? ex_dev_first(l, &s, &err) : ex_take(l, &s, &err);
 	if (ret) {
 		ex_snapshot_free(&s);
 		return report_err("snapshot", ret, &err, o->root);
@@ -247,7 +293,7 @@ static int do_watch(const struct ex_layout *l, const struct opts *o, FILE *out)
 	if (!o->json)
 		report_watch_header(out, l, o->seconds);
 	fflush(out);
-	ret = ex_snapshot_read(l, &prev, &err);
+	ret = ex_take(l, &prev, &err);
 	t0 = prev.start_ns;
 	deadline = t0 + interval;
 	for (unsigned n = 1; !ret && (!o->iterations || n <= o->iterations); n++) {
@@ -261,7 +307,7 @@ static int do_watch(const struct ex_layout *l, const struct opts *o, FILE *out)
 			;
 		if (stop_signal)
 			break;
-		ret = ex_snapshot_read(l, &cur, &err);
+		ret = ex_take(l, &cur, &err);
 		if (ret)
 			break;
 		ex_diff_compute(l, &prev, &cur, &d);
@@ -321,32 +367,49 @@ static int run_command(const char *cmd, int *wstatus, struct ex_err *err)
 	return ret;
 }
 
-static int do_run(const struct ex_layout *l, const struct opts *o, FILE *out)
+struct run_state {
+	struct ex_snapshot before, after;
+	struct ex_diff res;
+	struct ex_calib cal;
+	struct ex_corrected cor;
+};
+
+static int run_alloc(const struct ex_layout *l, struct run_state *st)
 {
-	struct ex_snapshot s0 = { 0 }, s1 = { 0 }, s2 = { 0 };
-	struct ex_diff res = { 0 }, ovh = { 0 }, cor = { 0 };
+	memset(st, 0, sizeof(*st));
+	if (ex_snapshot_alloc(l, &st->before) || ex_snapshot_alloc(l, &st->after) ||
+	    ex_diff_alloc(l, &st->res) || ex_calib_alloc(l, &st->cal) ||
+	    ex_corrected_alloc(l, &st->cor))
+		return -ENOMEM;
+	return 0;
+}
+
+static void run_free(struct run_state *st)
+{
+	ex_snapshot_free(&st->before);
+	ex_snapshot_free(&st->after);
+	ex_diff_free(&st->res);
+	ex_calib_free(&st->cal);
+	ex_corrected_free(&st->cor);
+}
+
+/*
+ * Calibrate (back-to-back snapshots, the last one the "before" snapshot), run the
+ * command, take the "after" snapshot: with the device, one exit each side.
+ */
+static int do_run(const struct ex_layout *l, const struct opts *o, FILE *out,
+		  const char *fallback)
+{
 	struct ex_err err = { "", NULL };
 	const char *context = "run: snapshot";
-	struct run_result rr;
+	struct run_result rr = { 0 };
+	struct run_state st;
 	uint64_t t_start;
 	int ret, wstatus = 0, status = 1;
 
-	ret = ex_snapshot_alloc(l, &s0);
+	ret = run_alloc(l, &st);
 	if (!ret)
-		ret = ex_snapshot_alloc(l, &s1);
-	if (!ret)
-		ret = ex_snapshot_alloc(l, &s2);
-	if (!ret)
-		ret = ex_diff_alloc(l, &res);
-	if (!ret)
-		ret = ex_diff_alloc(l, &ovh);
-	if (!ret)
-		ret = ex_diff_alloc(l, &cor);
-	/* Two back-to-back snapshots: their difference is what one costs. */
-	if (!ret)
-		ret = ex_snapshot_read(l, &s0, &err);
-	if (!ret)
-		ret = ex_snapshot_read(l, &s1, &err);
+		ret = ex_calibrate(l, o->pairs, &st.cal, &st.before, &err);
 	if (ret)
 		goto out;
 	/* Our buffered output must not be duplicated into the child. */
@@ -359,17 +422,19 @@ static int do_run(const struct ex_layout *l, const struct opts *o, FILE *out)
 		goto out;
 	}
 	rr.elapsed_ns = ex_now_ns() - t_start;
-	ret = ex_snapshot_read(l, &s2, &err);
+	ret = ex_take(l, &st.after, &err);
 	if (ret)
 		goto out;
 
-	ex_diff_compute(l, &s1, &s2, &res);
-	ex_diff_compute(l, &s0, &s1, &ovh);
-	ex_diff_sub(l, &res, &ovh, &cor);
+	ex_diff_compute(l, &st.before, &st.after, &st.res);
+	ex_correct(l, &st.cal, &st.before, &st.after, &st.res, &st.cor);
 	rr.command = o->command;
-	rr.result = &res;
-	rr.overhead = &ovh;
-	rr.corrected = &cor;
+	rr.result = &st.res;
+	rr.calib = &st.cal;
+	rr.corrected = &st.cor;
+	rr.before = &st.before;
+	rr.after = &st.after;
+	rr.fallback = fallback;
 	if (WIFEXITED(wstatus)) {
 		rr.exited = true;
 		rr.code = WEXITSTATUS(wstatus);
@@ -383,18 +448,41 @@ static int do_run(const struct ex_layout *l, const struct opts *o, FILE *out)
 out:
 	if (ret)
 		status = report_err(context, ret, &err, o->root);
-	ex_snapshot_free(&s0);
-	ex_snapshot_free(&s1);
-	ex_snapshot_free(&s2);
-	ex_diff_free(&res);
-	ex_diff_free(&ovh);
-	ex_diff_free(&cor);
+	run_free(&st);
 	return status;
+}
+
+/*
+ * The source: the snapshot device, else (only when it does not exist and was not named,
+ * an older host or guest kernel) the per-value files, with *fallback saying so. With
+ * --root alone, the files of that tree. $GUEST_EXITS_DEVICE replaces the default device
+ * (the unit tests' way to exercise the fallback).
+ */
+static int discover(const struct opts *o, struct ex_layout *l, const char **fallback,
+		    struct ex_err *err)
+{
+	int ret;
+
+	const char *env = getenv("GUEST_EXITS_DEVICE");	/* tests: another default device */
+
+	*fallback = NULL;
+	if (o->device || !o->root_given || env) {
+		const char *dev = o->device ? o->device : env ? env : EX_DEFAULT_DEVICE;
+
+		ret = ex_dev_discover(dev, o->root, l, err);
+		if (ret != -ENOENT || strcmp(err->path, dev) || o->device)
+			return ret;
+		*fallback = "(no " EX_DEFAULT_DEVICE ": an older host or guest kernel without "
+			    "snapshots)";
+	}
+	memset(err, 0, sizeof(*err));
+	return ex_layout_discover(o->root, l, err);
 }
 
 int main(int argc, char **argv)
 {
 	struct ex_err err = { "", NULL };
+	const char *fallback = NULL;
 	struct ex_layout l;
 	struct opts o;
 	FILE *out = stdout;
@@ -413,14 +501,18 @@ int main(int argc, char **argv)
 	if (o.mode == MODE_PROBE) {
 		status = do_probe(&o, out);
 	} else {
-		ret = ex_layout_discover(o.root, &l, &err);
+		ret = discover(&o, &l, &fallback, &err);
 		if (ret) {
 			status = report_err("discovery", ret, &err, o.root);
 		} else {
+			if (fallback)
+				fprintf(stderr, PROG ": note: %s: reading the per-value files of %s "
+					"%s, %zu reads per snapshot, each at least one exit\n",
+					EX_DEFAULT_DEVICE, o.root, fallback, l.nreads);
 			if (o.mode == MODE_WATCH)
 				status = do_watch(&l, &o, out);
 			else if (o.mode == MODE_RUN)
-				status = do_run(&l, &o, out);
+				status = do_run(&l, &o, out, fallback);
 			else
 				status = do_table(&l, &o, out);
 			ex_layout_free(&l);

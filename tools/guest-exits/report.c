@@ -11,7 +11,7 @@
 
 /* ---------------------------------------------------------------- JSON */
 
-static void json_str(FILE *out, const char *s)
+void json_str(FILE *out, const char *s)
 {
 	fputc('"', out);
 	for (; *s; s++) {
@@ -40,7 +40,7 @@ static void json_id(FILE *out, int id)
 }
 
 /* Opens the N-th class object of a JSON array: {"name":...,"id":..., (more fields follow). */
-static void json_class_open(FILE *out, size_t n, const char *name, int id)
+void json_class_open(FILE *out, size_t n, const char *name, int id)
 {
 	fprintf(out, "%s{\"name\":", n ? "," : "");
 	json_str(out, name);
@@ -49,7 +49,7 @@ static void json_class_open(FILE *out, size_t n, const char *name, int id)
 	fputc(',', out);
 }
 
-static void json_mean(FILE *out, double time_ns, double count)
+void json_mean(FILE *out, double time_ns, double count)
 {
 	if (count > 0)
 		fprintf(out, "%.1f", time_ns / count);
@@ -71,7 +71,7 @@ static void json_delta(FILE *out, const struct ex_delta *d)
 	json_mean(out, (double)d->time_ns, (double)d->count);
 }
 
-static void json_hz(FILE *out, const struct ex_layout *l)
+void json_hz(FILE *out, const struct ex_layout *l)
 {
 	fputs(",\"counter_hz\":", out);
 	if (l->has_hz)
@@ -82,7 +82,7 @@ static void json_hz(FILE *out, const struct ex_layout *l)
 
 /* ---------------------------------------------------------------- text */
 
-static void text_mean(FILE *out, double time_ns, double count)
+void text_mean(FILE *out, double time_ns, double count)
 {
 	if (count > 0)
 		fprintf(out, " %12.1f", time_ns / count);
@@ -90,7 +90,7 @@ static void text_mean(FILE *out, double time_ns, double count)
 		fprintf(out, " %12s", "-");
 }
 
-static void text_id(FILE *out, int id)
+void text_id(FILE *out, int id)
 {
 	if (id < 0)
 		fprintf(out, " %5s", "?");
@@ -99,12 +99,6 @@ static void text_id(FILE *out, int id)
 }
 
 /* ---------------------------------------------------------------- sorting */
-
-/* Class indices sorted by a key, largest first; ties by id then name. */
-struct sort_ent {
-	int64_t key;
-	size_t idx;
-};
 
 static int cmp_ent(const void *a, const void *b)
 {
@@ -115,7 +109,7 @@ static int cmp_ent(const void *a, const void *b)
 	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
-static struct sort_ent *sort_classes(const struct ex_layout *l, const int64_t *keys)
+struct sort_ent *sort_classes(const struct ex_layout *l, const int64_t *keys)
 {
 	struct sort_ent *e = calloc(l->nclass + 1, sizeof(*e));
 
@@ -131,12 +125,42 @@ static struct sort_ent *sort_classes(const struct ex_layout *l, const int64_t *k
 }
 
 /* Sorting failure (out of memory) falls back to layout order. */
-static size_t order(const struct sort_ent *e, size_t i)
+size_t order(const struct sort_ent *e, size_t i)
 {
 	return e ? e[i].idx : i;
 }
 
 /* ---------------------------------------------------------------- table */
+
+/* Where the figures come from; a snapshot's sequence, caller and kvm_exit counters. */
+static void json_source(FILE *out, const struct ex_layout *l, const struct ex_snapshot *s)
+{
+	fprintf(out, ",\"source\":\"%s\"", l->dev_fd > 0 ? "device" : "sysfs");
+	if (!s->has_exits)
+		return;
+	fprintf(out, ",\"sequence\":%" PRIu64 ",\"caller_cpu\":", s->sequence);
+	if (s->caller >= 0)
+		fprintf(out, "%u", l->cpu[s->caller].num);
+	else
+		fputs("null", out);
+	fprintf(out, ",\"cpus_by\":\"%s\",\"kvm_exits\":%" PRIu64,
+		l->cpu_by_mpidr ? "mpidr" : "vcpu_order", s->vm_exits);
+}
+
+static void text_source(FILE *out, const struct ex_layout *l, const struct ex_snapshot *s)
+{
+	fputs("(reading this table took one snapshot, one HVC exit, itself in the counts:\n"
+	      " snapshot ", out);
+	fprintf(out, "%" PRIu64 " of this VM, taken on ", s->sequence);
+	if (s->caller >= 0)
+		fprintf(out, "cpu%u", l->cpu[s->caller].num);
+	else
+		fputs("an unknown cpu", out);
+	fprintf(out, "; kvm_exit counter: VM %" PRIu64, s->vm_exits);
+	for (size_t i = 0; i < l->ncpu; i++)
+		fprintf(out, ", cpu%u %" PRIu64, l->cpu[i].num, s->cpu_exits[i]);
+	fputs(")\n", out);
+}
 
 void report_table(FILE *out, bool json, const struct ex_layout *l,
 		  const struct ex_snapshot *s)
@@ -162,6 +186,7 @@ void report_table(FILE *out, bool json, const struct ex_layout *l,
 		json_hz(out, l);
 		fprintf(out, ",\"ncpu\":%zu,\"reads_per_snapshot\":%zu,\"snapshot_ns\":%" PRIu64,
 			l->ncpu, l->nreads, s->end_ns - s->start_ns);
+		json_source(out, l, s);
 		fputs(",\"total\":{", out);
 		json_counts(out, &s->total);
 		fputs("},\"class_sum\":{", out);
@@ -182,6 +207,9 @@ void report_table(FILE *out, bool json, const struct ex_layout *l,
 		for (size_t i = 0; i < l->ncpu; i++) {
 			fprintf(out, "%s{\"cpu\":%u,", i ? "," : "", l->cpu[i].num);
 			json_counts(out, &s->cpu[i]);
+			if (s->has_exits)
+				fprintf(out, ",\"mpidr\":%" PRIu64 ",\"kvm_exits\":%" PRIu64,
+					l->cpu_mpidr[i], s->cpu_exits[i]);
 			fputs(",\"classes\":[", out);
 			for (size_t j = 0, n = 0; j < l->nclass; j++) {
 				size_t c = order(e, j);
@@ -232,7 +260,11 @@ void report_table(FILE *out, bool json, const struct ex_layout *l,
 	if (hidden)
 		fprintf(out, "(%zu class%s without exits not shown)\n", hidden,
 			hidden == 1 ? "" : "es");
-	fprintf(out, "(reading this table took %zu reads, each at least one HVC exit)\n", l->nreads);
+	if (l->dev_fd > 0)
+		text_source(out, l, s);
+	else
+		fprintf(out, "(reading this table took %zu reads, each at least one HVC exit)\n",
+			l->nreads);
 	if (l->ncpu) {
 		fprintf(out, "\n%-12s %5s %14s %8s %16s %12s\n",
 			"CPU", "", "COUNT", "SHARE", "TIME_NS", "MEAN_NS");
@@ -256,13 +288,18 @@ void report_table(FILE *out, bool json, const struct ex_layout *l,
 
 void report_watch_header(FILE *out, const struct ex_layout *l, double seconds)
 {
-	fprintf(out, "Exits of this VM every %g s (%s; each sample reads %zu files, "
-		"at least %zu HVC exits, included below)\n", seconds, l->root, l->nreads, l->nreads);
+	if (l->dev_fd > 0)
+		fprintf(out, "Exits of this VM every %g s (%s; each sample is one snapshot, one HVC "
+			"exit, included below)\n", seconds, l->root);
+	else
+		fprintf(out, "Exits of this VM every %g s (%s; each sample reads %zu files, "
+			"at least %zu HVC exits, included below)\n", seconds, l->root, l->nreads,
+			l->nreads);
 	fprintf(out, "%10s  %-12s %5s %12s %12s %16s %12s\n",
 		"T_S", "CLASS", "ID", "COUNT", "PER_S", "TIME_NS", "MEAN_NS");
 }
 
-static int64_t *count_keys(const struct ex_layout *l, const struct ex_delta *d)
+int64_t *count_keys(const struct ex_layout *l, const struct ex_delta *d)
 {
 	int64_t *keys = calloc(l->nclass + 1, sizeof(*keys));
 
@@ -271,7 +308,7 @@ static int64_t *count_keys(const struct ex_layout *l, const struct ex_delta *d)
 	return keys;
 }
 
-static bool changed(const struct ex_delta *d)
+bool changed(const struct ex_delta *d)
 {
 	return d->count || d->time_ns || d->time_ticks;
 }
@@ -331,113 +368,6 @@ void report_watch(FILE *out, bool json, const struct ex_layout *l,
 		if (d->backwards)
 			fprintf(out, "%10.3f  (a counter went backwards: the figures above are not reliable)\n", t);
 	}
-	free(e);
-}
-
-/* ---------------------------------------------------------------- run */
-
-static void json_run_entry(FILE *out, const struct ex_delta *r, const struct ex_delta *o,
-			   const struct ex_delta *c)
-{
-	json_delta(out, r);
-	fputs(",\"overhead\":{", out);
-	json_delta(out, o);
-	fputs("},\"corrected\":{", out);
-	json_delta(out, c);
-	fputc('}', out);
-}
-
-static void text_run_row(FILE *out, const char *name, int id, const struct ex_delta *r,
-			 const struct ex_delta *o, const struct ex_delta *c)
-{
-	fprintf(out, "%-12s", name);
-	if (id == -2)
-		fprintf(out, " %5s", "");
-	else
-		text_id(out, id);
-	fprintf(out, " %12" PRId64 " %14" PRId64, r->count, r->time_ns);
-	text_mean(out, (double)r->time_ns, (double)r->count);
-	fprintf(out, " %10" PRId64 " %14" PRId64 " %10" PRId64 " %14" PRId64 "\n",
-		o->count, o->time_ns, c->count, c->time_ns);
-}
-
-void report_run(FILE *out, bool json, const struct ex_layout *l,
-		const struct run_result *r)
-{
-	const struct ex_diff *R = r->result, *O = r->overhead, *C = r->corrected;
-	int64_t *keys = count_keys(l, R->cls);
-	struct sort_ent *e = keys ? sort_classes(l, keys) : NULL;
-
-	free(keys);
-	if (json) {
-		fputs("{\"mode\":\"run\",\"command\":", out);
-		json_str(out, r->command);
-		if (r->exited)
-			fprintf(out, ",\"exit_status\":%d,\"signal\":null", r->code);
-		else
-			fprintf(out, ",\"exit_status\":null,\"signal\":%d", r->code);
-		fprintf(out, ",\"elapsed_ns\":%" PRIu64 ",\"reads_per_snapshot\":%zu,\"backwards\":%s",
-			r->elapsed_ns, l->nreads, R->backwards || O->backwards ? "true" : "false");
-		json_hz(out, l);
-		fputs(",\"total\":{", out);
-		json_run_entry(out, &R->total, &O->total, &C->total);
-		fputs("},\"classes\":[", out);
-		for (size_t i = 0, n = 0; i < l->nclass; i++) {
-			size_t c = order(e, i);
-
-			if (!changed(&R->cls[c]) && !changed(&O->cls[c]))
-				continue;
-			json_class_open(out, n++, l->cls[c].name, l->cls[c].id);
-			json_run_entry(out, &R->cls[c], &O->cls[c], &C->cls[c]);
-			fputc('}', out);
-		}
-		fputs("],\"cpus\":[", out);
-		for (size_t i = 0; i < l->ncpu; i++) {
-			fprintf(out, "%s{\"cpu\":%u,", i ? "," : "", l->cpu[i].num);
-			json_run_entry(out, &R->cpu[i], &O->cpu[i], &C->cpu[i]);
-			fputs(",\"classes\":[", out);
-			for (size_t j = 0, n = 0; j < l->nclass; j++) {
-				size_t c = order(e, j), k = i * l->nclass + c;
-
-				if (!l->cpu_has[k] || (!changed(&R->cpu_cls[k]) && !changed(&O->cpu_cls[k])))
-					continue;
-				json_class_open(out, n++, l->cls[c].name, l->cls[c].id);
-				json_run_entry(out, &R->cpu_cls[k], &O->cpu_cls[k], &C->cpu_cls[k]);
-				fputc('}', out);
-			}
-			fputs("]}", out);
-		}
-		fputs("]}\n", out);
-		free(e);
-		return;
-	}
-
-	fprintf(out, "Exits of this VM while the command ran (%.6f s). The figures include the\n"
-		"measurement overhead (one snapshot: %zu reads, measured with two back-to-back\n"
-		"snapshots before the command); CORRECTED = figure - overhead.\n",
-		(double)r->elapsed_ns / 1e9, l->nreads);
-	fprintf(out, "%-12s %5s %12s %14s %12s %10s %14s %10s %14s\n", "CLASS", "ID", "COUNT",
-		"TIME_NS", "MEAN_NS", "OVERHEAD", "OVERHEAD_NS", "CORRECTED", "CORRECTED_NS");
-	for (size_t i = 0; i < l->nclass; i++) {
-		size_t c = order(e, i);
-
-		if (!changed(&R->cls[c]) && !changed(&O->cls[c]))
-			continue;
-		text_run_row(out, l->cls[c].name, l->cls[c].id, &R->cls[c], &O->cls[c], &C->cls[c]);
-	}
-	text_run_row(out, "total", -2, &R->total, &O->total, &C->total);
-	for (size_t i = 0; i < l->ncpu; i++) {
-		char name[16];
-
-		snprintf(name, sizeof(name), "cpu%u", l->cpu[i].num);
-		text_run_row(out, name, -2, &R->cpu[i], &O->cpu[i], &C->cpu[i]);
-	}
-	if (R->backwards || O->backwards)
-		fputs("(a counter went backwards: the figures above are not reliable)\n", out);
-	if (r->exited)
-		fprintf(out, "command exit status: %d\n", r->code);
-	else
-		fprintf(out, "command killed by signal %d (%s)\n", r->code, strsignal(r->code));
 	free(e);
 }
 
