@@ -28,7 +28,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
 # shellcheck source=images/lib.sh
 . "$repo/images/lib.sh"
-fixtures=${EXITLAB_FIXTURES:-$repo/../shared/fixtures}
+fixtures=$FIXTURES_DIR
 copies=13
 big=10
 runs=3

@@ -98,6 +98,12 @@ series_hash() {
 	cache_key "${args[@]}"
 }
 
+# Real traces recorded in emulated hosts of a stock kernel (their README and RECORDING.md say
+# how), with counts made independently: the tests' and analyzer-speed.sh's fixtures, in the
+# repository so that a fresh clone runs every test. EXITLAB_FIXTURES points elsewhere.
+# shellcheck disable=SC2034 # used by the scripts that source this file
+FIXTURES_DIR=${EXITLAB_FIXTURES:-$EXITLAB_ROOT/tests/traces/fixtures}
+
 # The shared cache outside the clone: finished products (the outer QEMU, kernels) stored by
 # their cache key, so that another clone on this machine (CI runs a fresh one each time)
 # reuses them. Set EXITLAB_SHARED_CACHE to a directory to move it, or to '' to turn it off.

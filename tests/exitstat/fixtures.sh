@@ -1,14 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# exitstat against the real traces in shared/fixtures: per-class exit counts,
+# exitstat against the real traces in tests/traces/fixtures: per-class exit counts,
 # kvm_exit/kvm_entry totals, event totals and lost-event figures must equal
 # the independent counts in X.dat.counts (made with awk from
 # 'trace-cmd report -N'); every reading strategy must agree; every
 # subcommand must produce valid JSON; bad input must give one line on
 # stderr and exit 1, usage errors exit 2.
 #
-# Fixtures: $EXITLAB_FIXTURES, else <repo>/../shared/fixtures. Exit 77
+# Fixtures: $EXITLAB_FIXTURES, else tests/traces/fixtures (images/lib.sh FIXTURES_DIR). Exit 77
 # (skip) when absent. Run from anywhere; builds exitstat first.
 
 set -u
@@ -16,7 +16,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 # shellcheck source=tests/lib.sh
 . "$repo/tests/lib.sh"
-fixtures=${EXITLAB_FIXTURES:-$repo/../shared/fixtures}
+fixtures=$FIXTURES_DIR
 build=${BUILD:-$BUILD_DIR/exitstat}
 exitstat=$build/exitstat
 

@@ -5,7 +5,7 @@
 # per-vcpu shares to 100% (within the rounding of 4 decimals), with and without filters;
 # the trace block names where guests came from (guest_source).
 # Traces: tests/traces/*.dat and tests/traces/stock/*.dat (in the repository: the patched
-# kernel's, and a stock kernel's with its threads' processes), ../shared/fixtures/*.dat ($EXITLAB_FIXTURES;
+# kernel's, and a stock kernel's with its threads' processes), tests/traces/fixtures/*.dat ($EXITLAB_FIXTURES;
 # that part SKIPs when absent), and traces generated here: each patched trace made stock
 # (make-stock-trace.py: 2 VMs x 2 vcpu threads without process information, then with a full
 # and a partial tgid map), each fixture made patched (make-patched-trace.py) and a stock trace
@@ -15,7 +15,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=tests/lib.sh
 . "$ROOT/tests/lib.sh"
 exitstat=${EXITSTAT:-$BUILD_DIR/exitstat/exitstat}
-fixtures=${EXITLAB_FIXTURES:-$ROOT/../shared/fixtures}
+fixtures=$FIXTURES_DIR
 command -v jq >/dev/null || { echo "SKIP: jq not installed"; exit 77; }
 [ -x "$exitstat" ] || make -s -C "$ROOT/tools/exitstat" all >/dev/null
 tmp=$(mktemp -d)

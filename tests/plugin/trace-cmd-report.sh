@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The traceevent plugin (tools/tep-plugin, build/tep-plugin/plugin_exitlab.so) under
 # `trace-cmd report`, on every trace of the tests: tests/traces (patched kernel, arm64 and
-# 32-bit guests) and ../shared/fixtures (stock kernel; that part SKIPs when absent).
+# 32-bit guests) and tests/traces/fixtures (stock kernel; that part SKIPs when EXITLAB_FIXTURES names an empty place).
 #  - no kvm event prints "CANT FIND FIELD" or "FAILED TO PARSE" (they do without the plugin);
 #  - the names it prints agree with exitstat's on the same records, counted from the report
 #    text here: kvm_exit classes against `exitstat summary --json`, kvm_hvc_arm64 functions
@@ -17,7 +17,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 . "$ROOT/tests/lib.sh"
 exitstat=${EXITSTAT:-$BUILD_DIR/exitstat/exitstat}
 plugin_dir=$BUILD_DIR/tep-plugin
-FIXTURES=${EXITLAB_FIXTURES:-$ROOT/../shared/fixtures}
+FIXTURES=$FIXTURES_DIR
 [ -x "$exitstat" ] || { echo "exitstat not built: run make"; exit 1; }
 [ -f "$plugin_dir/plugin_exitlab.so" ] || { echo "plugin not built: run make"; exit 1; }
 for tool in jq trace-cmd python3; do
