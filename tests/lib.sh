@@ -20,6 +20,28 @@ check_quiet() {
 	shift
 	if "$@" >/dev/null; then pass "$what"; else fail "$what"; fi
 }
+# refusals LABEL COMMAND...: a table of bad inputs on standard input, one row a case:
+# "STATUS | what the message says | arguments" (the arguments word-split). Each row runs
+# COMMAND... ARGUMENTS and must exit STATUS, say it on standard error (grep -F) and write
+# nothing to standard output; one PASS/FAIL line a row, shown as LABEL ARGUMENTS.
+refusals() {
+	local label=$1 want says args st out err
+	local -a argv
+	shift
+	out=$(mktemp) err=$(mktemp)
+	while IFS='|' read -r want says args; do
+		want=${want// /} says=${says# } says=${says% } args=${args# }
+		read -ra argv <<<"$args"
+		st=0
+		"$@" "${argv[@]}" >"$out" 2>"$err" </dev/null || st=$?
+		if [ "$st" = "$want" ] && grep -qF -- "$says" "$err" && [ ! -s "$out" ]; then
+			pass "${label:+$label }${args:-(no arguments)} -> exit $want, '$says'"
+		else
+			fail "${label:+$label }${args:-(no arguments)} -> exit $st (want $want), stdout $(wc -c <"$out") bytes, said: $(head -c 300 "$err")"
+		fi
+	done
+	rm -f "$out" "$err"
+}
 # finish: the closing line; status 0 when nothing failed.
 finish() {
 	echo "$passed passed, $failed failed"

@@ -55,19 +55,9 @@ table=$(sed -e "s|@T@|$T|g" -e "s|@TMP@|$tmp|g" <<'TABLE'
 TABLE
 )
 
-while IFS='|' read -r want says args; do
-	want=${want// /} says=${says# } says=${says% } args=${args# }
-	read -ra argv <<<"$args"
-	st=0
-	"$E" "${argv[@]}" >"$tmp/out" 2>"$tmp/err" || st=$?
-	# With no command at all the usage goes to standard error too; either way, a failed run
-	# writes nothing to standard output.
-	if [ "$st" = "$want" ] && grep -qF -- "$says" "$tmp/err" && [ ! -s "$tmp/out" ]; then
-		pass "exitstat ${args:-(no arguments)} -> exit $want, '$says'"
-	else
-		fail "exitstat ${args:-(no arguments)} -> exit $st (want $want), stdout $(wc -c <"$tmp/out") bytes, said: $(head -c 300 "$tmp/err")"
-	fi
-done <<<"$table"
+# With no command at all the usage goes to standard error too; either way, a failed run
+# writes nothing to standard output.
+refusals exitstat "$E" <<<"$table"
 
 # Next to them, what must keep working: repeated format flags, a map with blank lines, the
 # '--' end of options.
