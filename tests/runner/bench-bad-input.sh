@@ -29,6 +29,9 @@ table=$(sed -e "s|@TMP@|$tmp|g" -e "s|@B@|benchmarks|g" <<'TABLE'
 2 | exit-cost.sh: --out needs a value | @B@/exit-cost.sh --out
 2 | exit-cost.sh: --types: unknown exit type 'bogus' (known: hvc,mmio_user, | @B@/exit-cost.sh --types hvc,bogus
 2 | exit-cost.sh: --setups: unknown setup 'bogus' | @B@/exit-cost.sh --setups nvhe,bogus
+2 | exit-cost-compare.py: expected LABEL=FILE:SETUP, got 'y' | @B@/exit-cost-compare.py x y
+2 | exit-cost-compare.py: REFERENCE 'z' is none of the labels (a) | @B@/exit-cost-compare.py z a=@TMP@/nope.json:full
+1 | exit-cost-compare.py: @TMP@/nope.json: not an exit-cost.json | @B@/exit-cost-compare.py a a=@TMP@/nope.json:full
 2 | patch-effect.sh: --repeats needs a positive integer, got 'x' | @B@/patch-effect.sh --repeats x
 2 | patch-effect.sh: --arches: 'sparc' is not arm or arm64 | @B@/patch-effect.sh --arches sparc
 2 | multi-guest: unrecognized arguments: --bogus | @B@/multi-guest --bogus
