@@ -113,6 +113,9 @@ phase_begin "root filesystems"
 host_base=$("$ROOT/images/build-host-rootfs.sh")
 make -s -C "$ROOT/benchmarks/exit-cost" BUILD="$BUILD_DIR/host-bench" || die "building the host benchmark programs failed"
 host_exitstat=$("$ROOT/images/build-exitstat-arm64.sh")
+# The results stream: exitlab-stream for the host (send) and for this side (extract).
+make -s -C "$ROOT/tools/stream" || die "building exitlab-stream (tools/stream) failed"
+stream=$BUILD_DIR/stream
 guest_base=
 [ "$with_guests" = 0 ] || guest_base=$("$ROOT/images/build-guest-rootfs.sh" "$guest_rootfs_arch")
 phase_end rootfs
@@ -147,7 +150,7 @@ add_files() {
 work=$out/.boot
 mkdir -p "$work/run/etc/exitlab" "$work/run/usr/bin" "$work/run/guest" "$work/guest-run/etc/exitlab" "$work/guest-run/usr/bin"
 install -m 755 "$ROOT/scripts/host/init" "$work/run/init"
-install -m 755 "$ROOT/scripts/host/exitlab-study" "$BUILD_DIR"/host-bench/* "$work/run/usr/bin/"
+install -m 755 "$ROOT/scripts/host/exitlab-study" "$BUILD_DIR"/host-bench/* "$stream/arm64/exitlab-stream" "$work/run/usr/bin/"
 cp -a "$host_exitstat/." "$work/run/"
 [ -z "$host_files" ] || add_files --host-files "$host_files" "$work/run/usr/bin" "$host_base"
 [ -z "$guest_files" ] || [ "$with_guests" = 0 ] || add_files --guest-files "$guest_files" "$work/guest-run/usr/bin" "$guest_base"
@@ -163,7 +166,10 @@ if [ "$with_guests" = 1 ]; then
 fi
 pack_cpio "$work/run" "$work/run.cpio.gz"
 cat "$host_base" "$work/run.cpio.gz" >"$work/initrd.gz"
-truncate -s "${disk_mb}M" "$work/results.img"
+# The results stream's disk (tools/stream/stream.h): a sparse image that grows with what the
+# host sends; its size only bounds the stream. A write error (e.g. --out's file system full)
+# reaches the host as an I/O error (werror=report), not as a paused machine.
+truncate -s 64G "$work/stream.img"
 
 # shellcheck disable=SC2054 # commas belong to QEMU's option syntax
 qemu=("$outer_qemu" "${OUTER_MACHINE[@]}" -cpu "$cpu" -smp "$smp" -m "$mem" -no-reboot
@@ -171,15 +177,22 @@ qemu=("$outer_qemu" "${OUTER_MACHINE[@]}" -cpu "$cpu" -smp "$smp" -m "$mem" -no-
 	-serial chardev:console
 	-kernel "$host_image" -initrd "$work/initrd.gz"
 	-append "console=ttyAMA0 rdinit=/init panic=-1 quiet"
-	-drive "if=none,file=$work/results.img,format=raw,id=results"
-	-device virtio-blk-device,drive=results)
+	-drive "if=none,file=$work/stream.img,format=raw,id=stream,werror=report,rerror=report"
+	-device virtio-blk-device,drive=stream -pidfile "$work/qemu.pid")
 [ "$icount" = 0 ] || qemu+=(-icount shift=0)
 [ "$shell" = 0 ] || qemu+=(-mon chardev=console)
 
 # --- boot ----------------------------------------------------------------------------------
 phase_begin "booting the KVM host ($cpu, $smp CPUs, ${mem} MiB): $guests $guest_arch guest(s), timeout ${timeout}s"
-# The host stops guests itself at --timeout; this outer limit covers a host that hangs.
+# The host stops guests itself at --timeout; this outer limit covers a host that hangs without
+# being noticed by --hang-timeout.
 host_limit=$((timeout + 600))
+# Results arrive in $out while the host runs; a host silent for --hang-timeout is killed.
+hang_s=$hang_timeout
+[ "$shell" = 0 ] || hang_s=0
+"$stream/native/exitlab-stream" extract --follow --log "$work/stream.img" --out "$out" \
+	--status "$work/follow.status" --pidfile "$work/qemu.pid" --hang-s "$hang_s" &
+follower=$!
 boot_status=0
 if [ "$shell" = 1 ]; then
 	"${qemu[@]}" || boot_status=$?
@@ -191,8 +204,15 @@ else
 	timeout --foreground "$host_limit" "${qemu[@]}" </dev/null |
 		{ grep --line-buffered -E '^exitlab-|Kernel panic|ERROR' || true; } || boot_status=${PIPESTATUS[0]}
 fi
+# The follower ends by itself once QEMU is gone (a QEMU that never started: stopped here).
+for _ in $(seq 20); do kill -0 "$follower" 2>/dev/null || break; sleep 0.25; done
+kill "$follower" 2>/dev/null || true
+wait "$follower" || true
 phase_end boot
-if [ "$boot_status" = 124 ]; then
+stream_value() { sed -n "s/^$2=//p" "$work/$1.status" 2>/dev/null; } # stream_value follow|stream KEY
+if [ "$(stream_value follow hung)" = 1 ]; then
+	log "ERROR: the host hung: nothing came from it for ${hang_timeout}s (--hang-timeout); it was killed (host-console.log kept)"
+elif [ "$boot_status" = 124 ]; then
 	log "ERROR: the host did not finish within ${host_limit}s and was stopped (host-console.log kept)"
 elif [ "$boot_status" != 0 ]; then
 	log "ERROR: qemu-system-aarch64 exited with status $boot_status (see $out/host-console.log)"
@@ -200,19 +220,31 @@ fi
 
 # --- collect -------------------------------------------------------------------------------
 phase_begin "collecting results"
+# Everything the host sent, applied again from the start (the same bytes at the same places).
 collected=0
-if tar -xf "$work/results.img" -C "$out" 2>"$work/tar.err"; then
+if "$stream/native/exitlab-stream" extract --log "$work/stream.img" --out "$out" --status "$work/stream.status"; then
 	collected=1
-	rm -f "$work/results.img"
 else
-	log "ERROR: no results on the results disk ($(head -c 200 "$work/tar.err")); kept it as $out/results.img"
-	mv "$work/results.img" "$out/results.img"
+	log "ERROR: writing the results into $out failed (see above); kept the stream as $out/stream.img"
+	mv "$work/stream.img" "$out/stream.img"
 fi
+stream_end=$(stream_value stream end)
+# run.json's results_stream: what the final pass read, and whether the follower saw a hang.
+sed -i "s/^hung=.*/hung=$(stream_value follow hung)/" "$work/stream.status" 2>/dev/null || true
+if [ "$(stream_value stream full)" = 1 ]; then
+	log "ERROR: the results stream's disk filled up: what the host made after that is lost"
+elif [ "$stream_end" != 1 ]; then
+	log "ERROR: the host died before the end of its results stream (its last record at host uptime $(awk -v ms="$(stream_value stream last_uptime_ms)" 'BEGIN { printf "%.1f", ms / 1000 }') s): results are what it sent until then"
+fi
+# trace.dat: trace-cmd's own, or rebuilt from the per-CPU parts streamed before the host died.
+trace_status=$("$ROOT/scripts/finish-trace.sh" "$out") || log "ERROR: no trace.dat: $trace_status"
+[ "$trace_status" != rebuilt ] ||
+	log "trace.dat rebuilt from the per-CPU data the host streamed: events still in its ring buffer or made after its last stream pass are lost (exitstat lost: each vcpu's last counter)"
 "$ROOT/scripts/collect-results.sh" --out "$out" --host-image "$host_image" --kernel "$kernel" --patches "$patches" \
 	--host-packages "$(dirname "$host_base")/packages" --outer-cmd "${qemu[*]}" --outer-qemu "$outer_qemu" \
 	--guest-cmd "$guest_cmd" --host-cmd "$host_cmd" --after-cmd "$after_cmd" --boot-status "$boot_status" \
 	--phases "$(for k in "${!phase_s[@]}"; do printf '%s=%s ' "$k" "${phase_s[$k]}"; done)" \
-	--settings "$(options_settings)" ||
+	--settings "$(options_settings)" --stream-status "$work/stream.status" --trace-status "$trace_status" ||
 	log "ERROR: writing run.json failed"
 rm -rf "$work"
 
@@ -229,8 +261,9 @@ if [ -s "$out/trace.dat" ]; then
 fi
 
 status=0
-[ "$collected" = 1 ] && [ "$boot_status" = 0 ] || status=1
-if [ "$collected" = 1 ]; then
+[ "$collected" = 1 ] && [ "$boot_status" = 0 ] && [ "$stream_end" = 1 ] || status=1
+# (A host that died before the end of its stream never wrote host-status: said above.)
+if [ "$collected" = 1 ] && [ "$stream_end" = 1 ]; then
 	host_status=$(cat "$out/host-status" 2>/dev/null || echo missing)
 	[ "$host_status" = 0 ] || { log "ERROR: the study inside the host failed (status $host_status); see $out/errors.txt"; status=1; }
 fi

@@ -78,6 +78,14 @@ options_table() {
 	more trace events, comma separated (e.g. sched:sched_switch)
 --buffer-kb           N       buffer_kb         uint                  20000            BUFFER_KB        buffer_kb
 	trace-cmd ring buffer per CPU in KiB (default 20000)
+--trace-poll-ms       MS      trace_poll_ms     uint                  50               TRACE_POLL_MS    trace_poll_ms
+	how often trace-cmd's recorders look for full pages of the ring buffer
+	(default 50; trace-cmd --poll): a page leaves the host within this
+	plus the results stream's interval, and is lost if the host dies first
+--hang-timeout        SECONDS hang_timeout      count                 300              -                hang_timeout_s
+	a host whose results stream (it beats every few seconds) stays silent
+	this long has hung: it is stopped and the run fails (default 300; 0:
+	never; the whole run is also bounded by --timeout + 600)
 --no-trace            -       trace             flag:0                1                TRACE            trace
 	run without trace-cmd
 --perf-kvm            -       perf_kvm          flag:1                0                PERF_KVM         perf_kvm

@@ -16,16 +16,17 @@ usage() {
 Usage: scripts/collect-results.sh --out DIR [--host-image IMAGE] [--kernel V] [--patches LEVEL] [--host-packages FILE]
          [--outer-cmd CMD] [--outer-qemu PATH]
          [--guest-cmd CMD] [--host-cmd CMD] [--after-cmd CMD] [--boot-status N] [--phases "k=v ..."] [--settings "k=v ..."]
+         [--stream-status FILE] [--trace-status WORD]
 Writes DIR/guestN/kvm-stats.json and DIR/run.json, and adds kernel crashes to DIR/errors.txt.
 Needs jq.
 USAGE
 }
 
-out='' level='' host_image='' host_packages='' outer_cmd='' outer_qemu='' guest_cmd='' host_cmd='' after_cmd='' boot_status=0 phases='' settings=''
+stream_status='' trace_status='' out='' level='' host_image='' host_packages='' outer_cmd='' outer_qemu='' guest_cmd='' host_cmd='' after_cmd='' boot_status=0 phases='' settings=''
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-h | --help) usage; exit 0 ;;
-	--out | --host-image | --kernel | --patches | --host-packages | --outer-cmd | --outer-qemu | --guest-cmd | --host-cmd | --after-cmd | --boot-status | --phases | --settings)
+	--out | --host-image | --kernel | --patches | --host-packages | --outer-cmd | --outer-qemu | --guest-cmd | --host-cmd | --after-cmd | --boot-status | --phases | --settings | --stream-status | --trace-status)
 		[ $# -ge 2 ] || { usage >&2; exit 2; }
 		case "$1" in
 		--out) out=$2 ;;
@@ -41,6 +42,8 @@ while [ $# -gt 0 ]; do
 		--boot-status) boot_status=$2 ;;
 		--phases) phases=$2 ;;
 		--settings) settings=$2 ;;
+		--stream-status) stream_status=$2 ;;
+		--trace-status) trace_status=$2 ;;
 		esac
 		shift 2 ;;
 	*) echo "collect-results: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
@@ -140,6 +143,8 @@ jq -n \
 	--argjson phases "$(kv_json "$phases")" \
 	--argjson host_phases "$(kv_json "$host_phases")" \
 	--argjson guests "$guests_json" \
+	--argjson stream "$(kv_json "$(cat "$stream_status" 2>/dev/null || true)")" \
+	--arg trace_status "$trace_status" \
 	'{exitlab: $exitlab, date: $date,
 	  host_kernel: {release: $release, source: $source, patch_level: $level, patch_series_sha256_16: $series,
 	                patches: ($patches | split(" "))},
@@ -157,4 +162,8 @@ jq -n \
 	  host_status: (if $host_crash_line != "" then "crashed" else $host_study_status end),
 	  host_study_status: $host_study_status,
 	  host_crash_line: (if $host_crash_line != "" then $host_crash_line else null end),
+	  results_stream: {records: $stream.records, bytes: $stream.bytes, ended: ($stream.end == 1),
+	                   hung: ($stream.hung == 1), disk_full: ($stream.full == 1),
+	                   last_host_uptime_ms: $stream.last_uptime_ms},
+	  trace_status: (if $trace_status == "" then null else ($trace_status | split(" ")[0]) end),
 	  guests: $guests}' >"$out/run.json"
