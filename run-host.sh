@@ -248,12 +248,31 @@ trace_status=$("$ROOT/scripts/finish-trace.sh" "$out") || log "ERROR: no trace.d
 	log "ERROR: writing run.json failed"
 rm -rf "$work"
 
+# What a rebuilt trace lacks at its end, per vcpu of the guests whose statistics were read:
+# KVM's exits statistic minus the trace's last EXIT counter (patched kernels: the counter).
+tail_loss() {
+	local lost d
+	lost=$("$BUILD_DIR/exitstat/exitstat" lost --json "$out/trace.dat") || return 0
+	[ "$(jq -r '.trace.vcpu_source' <<<"$lost")" = vcpu_id ] || return 0
+	for d in "$out"/guest*/; do
+		if [ ! -s "$d/kvm-stats.json" ] || [ ! -s "$d/qemu.pid" ]; then continue; fi
+		jq -r --argjson lost "$lost" --arg g "$(basename "$d")" --argjson pid "$(cat "$d/qemu.pid")" '
+			.vcpus[] | .cpu_index as $v | .stats.exits as $e
+			| ([$lost.vcpus[] | select(.guest == $pid and .vcpu == $v) | .last_count][0] // 0) as $last
+			| "\($g) vcpu \($v): \($e - $last) of \($e)"' "$d/kvm-stats.json"
+	done | paste -sd';' | sed 's/;/; /g'
+}
+
 # A first answer right away: the exit classes of this run (exitstat, built by `make`).
 if [ -s "$out/trace.dat" ]; then
 	if make -s -C "$ROOT" exitstat >"$out/.make.log" 2>&1 &&
 		"$BUILD_DIR/exitstat/exitstat" summary "$out/trace.dat" >"$out/summary.txt" 2>&1; then
 		sed -n '/^Exits per class/,/^$/p' "$out/summary.txt"
 		log "exit summary: $out/summary.txt (more: exitstat --help; names in trace-cmd report and KernelShark: make install-plugin)"
+		if [ "$trace_status" = rebuilt ] && loss=$(tail_loss) && [ -n "$loss" ]; then
+			log "trace.dat lost at its end (KVM's exits statistic - the trace's last counter): $loss"
+			echo "trace.dat lost at its end (exits): $loss" >>"$out/errors.txt"
+		fi
 	else
 		log "could not summarise the trace with exitstat (see $out/.make.log, $out/summary.txt)"
 	fi

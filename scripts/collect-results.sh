@@ -4,7 +4,7 @@
 # and run.json (what ran, with which versions, how long each phase took, how each guest and
 # the host ended). A guest or host whose kernel log has a crash marker (scripts/scan-crashes.sh)
 # gets status "crashed" and its first marker line in run.json and errors.txt.
-# Run by run-host.sh after the results disk has been unpacked into --out.
+# Run by run-host.sh once the results stream (tools/stream) has been extracted into --out.
 set -euo pipefail
 PROG=collect-results
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
