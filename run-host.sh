@@ -225,6 +225,8 @@ collected=0
 if "$stream/native/exitlab-stream" extract --log "$work/stream.img" --out "$out" --status "$work/stream.status"; then
 	collected=1
 else
+	[ "$(df -Pm "$out" | awk 'NR == 2 { print $4 }')" -gt 0 ] ||
+		log "ERROR: $out: the file system is full (No space left on device): results written before are kept"
 	log "ERROR: writing the results into $out failed (see above); kept the stream as $out/stream.img"
 	mv "$work/stream.img" "$out/stream.img"
 fi
