@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Make RESULTS_DIR/trace.dat final after the results stream (tools/stream) brought the host's
-# files out. The host streams trace-cmd's per-CPU files (trace.dat.cpuN) while it records and
+# files out. The host streams trace-cmd's per-CPU files (trace.dat.tmp.cpuN: trace-cmd records into trace.dat.tmp) while it records and
 # the trace's header part (trace.dat.head, `trace-cmd restore -c`, made before recording):
 #   - trace-cmd ended well (trace-cmd-record.status 0) and merged trace.dat: that is the trace,
 #     the parts go;
@@ -21,7 +21,7 @@ esac
 dir=$1
 [ -d "$dir" ] || { echo "$PROG: $dir: no such directory" >&2; exit 2; }
 cd "$dir"
-mapfile -t parts < <(find . -maxdepth 1 -name 'trace.dat.cpu[0-9]*' -printf '%f\n' | sort -V)
+mapfile -t parts < <(find . -maxdepth 1 -name 'trace.dat.tmp.cpu[0-9]*' -printf '%f\n' | sort -V)
 
 if [ "$(cat trace-cmd-record.status 2>/dev/null)" = 0 ] && [ -s trace.dat ]; then
 	rm -f trace.dat.head "${parts[@]}"

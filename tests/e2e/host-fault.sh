@@ -73,7 +73,7 @@ check "run-host.sh says the results are what the host sent" \
 check "run.json: the stream has no end" json '.results_stream.ended == false and .results_stream.records > 0'
 check "run.json: trace.dat rebuilt" json '.trace_status == "rebuilt"'
 check "no per-CPU parts or stream image left" \
-	bash -c "! ls '$out'/trace.dat.cpu* '$out'/trace.dat.head '$out'/stream.img 2>/dev/null | grep -q ."
+	bash -c "! ls '$out'/trace.dat.tmp.cpu* '$out'/trace.dat.head '$out'/stream.img 2>/dev/null | grep -q ."
 
 # The guest ran to its end before the fault; its console and statistics came out.
 check "guest0: console kept, workload finished" grep -q '^exitlab-guest: workload finished: exit status 0' "$out/guest0/console.log"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # exitlab-stream (tools/stream) natively, on a disk image in a file: what `send` streams out of
-# a directory (growing, replaced, rewritten, new and hidden files) is what `extract` writes
+# a directory (growing, replaced, rewritten, new, hidden and NAME.tmp files) is what `extract` writes
 # back; `sync` returns after a whole pass; SIGTERM ends the stream (end=1); a torn last record
 # is the end of the log, earlier records kept; a full disk says so and stops; a record whose
 # path leaves the results directory is refused; --follow kills a process that stopped writing.
@@ -23,6 +23,7 @@ echo small >"$t/res/small.txt"
 seq 1 300000 >"$t/res/guest0/console.log" # 2 MB: more than one record
 : >"$t/res/empty"
 echo secret >"$t/res/.hidden"
+echo unfinished >"$t/res/trace.dat.tmp"
 "$xs" send --dev "$t/log.img" --dir "$t/res" --run-dir "$t/run" --interval-ms 100 2>"$t/send.err" &
 sender=$!
 for _ in $(seq 50); do [ -s "$t/run/exitlab-stream.pid" ] && break; sleep 0.1; done
@@ -39,6 +40,11 @@ for f in small.txt guest0/console.log empty shrinks guest0/status; do
 	check "$f streamed as it is" same "$f"
 done
 check "hidden files stay in" test ! -e "$t/out/.hidden"
+check "NAME.tmp files stay in" test ! -e "$t/out/trace.dat.tmp"
+mv "$t/res/trace.dat.tmp" "$t/res/trace.dat"
+"$xs" sync --run-dir "$t/run"
+extract
+check "... until renamed NAME" same trace.dat
 kill -TERM "$sender"
 st=0
 wait "$sender" || st=$?

@@ -2,7 +2,9 @@
 /*
  * exitlab-stream send (in the host): every interval, walk the results directory and append
  * each file's new bytes to the stream disk; a file that shrank, was replaced (new inode) or,
- * being small, changed in place is sent again whole (XS_REPLACE). Each record is one
+ * being small, changed in place is sent again whole (XS_REPLACE). A large file changed in
+ * place would come out wrong: such a file is written as NAME.tmp, which is not sent, and
+ * renamed NAME when complete (hidden files are not sent either). Each record is one
  * O_DIRECT pwrite() that has completed (QEMU has written it into its image file) before the
  * next one starts: what the host sent survives the host's and QEMU's death. No O_DSYNC:
  * a device cache flush would make QEMU fsync its image file on the outer machine, which
@@ -161,6 +163,14 @@ static void send_file(struct sender *s, const char *full, const char *rel, const
 	close(fd);
 }
 
+/* NAME.tmp: a file written in place, renamed NAME when complete (only NAME is sent). */
+static int is_tmp(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 4 && !strcmp(name + n - 4, ".tmp");
+}
+
 static void walk(struct sender *s, const char *full, const char *rel)
 {
 	char cfull[4096], crel[XS_PATH_MAX];
@@ -171,8 +181,8 @@ static void walk(struct sender *s, const char *full, const char *rel)
 	if (!d)
 		return;
 	while ((e = readdir(d)) && !s->dead) {
-		if (e->d_name[0] == '.')
-			continue; /* '.', '..' and hidden files stay in the host */
+		if (e->d_name[0] == '.' || is_tmp(e->d_name))
+			continue; /* '.', '..', hidden and unfinished files stay in the host */
 		snprintf(cfull, sizeof(cfull), "%s/%s", full, e->d_name);
 		if (snprintf(crel, sizeof(crel), "%s%s%s", rel, *rel ? "/" : "", e->d_name) >= (int)sizeof(crel))
 			continue;
