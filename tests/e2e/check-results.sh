@@ -10,7 +10,8 @@
 #     "crashed": scripts/scan-crashes.sh) and its console shows its workload finished with
 #     status 0 - or, with --expect-crash, each guest's status is "crashed";
 #   - the host's kernel did not crash;
-#   - run.json names kernel, patch series, QEMU command lines, CPU model and phases;
+#   - run.json names kernel, patch series, QEMU command lines, CPU model and phases; the
+#     results stream ended and trace.dat is trace-cmd's own (not rebuilt from its parts);
 #     with --kernel V, the host ran Linux V built from kernel-patches/V.
 # With --patches none (a stock host kernel) kvm_exit must have only the stock fields, and each
 # vcpu thread's kvm_exit records (by the thread's pid) must equal its KVM `exits` statistic.
@@ -159,6 +160,11 @@ run_json_complete() {
 		"$dir/run.json" >/dev/null
 }
 check "run.json is complete" run_json_complete
+stream=$(jq -r '"ended \(.results_stream.ended), \(.results_stream.records) records, trace \(.trace_status)"' "$dir/run.json" 2>/dev/null || true)
+check "the results stream ended and trace.dat is trace-cmd's own ($stream)" \
+	jq -e '.results_stream.ended == true and .results_stream.records > 0 and .trace_status == "complete"' "$dir/run.json"
+check "no stream leftovers (trace.dat.head, trace.dat.tmp.cpuN, stream.img)" \
+	bash -c "! ls '$dir'/trace.dat.head '$dir'/trace.dat.tmp* '$dir'/stream.img '$dir'/.boot 2>/dev/null | grep -q ."
 if [ -n "$kernel" ]; then
 	release=$(jq -r '.host_kernel.release' "$dir/run.json" 2>/dev/null || true)
 	source=$(jq -r '.host_kernel.source' "$dir/run.json" 2>/dev/null || true)
