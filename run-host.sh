@@ -40,6 +40,7 @@ if [ "$guest_exit_stats" = 1 ] && ! series_files | xargs -r cat | grep -E 'modul
 	log "--patches $patches: the host kernel has no guest-readable exit statistics (--no-guest-exit-stats)"
 	guest_exit_stats=0
 fi
+[ "$buffer_percent" -le 100 ] || usage_error "--buffer-percent is at most 100, not $buffer_percent"
 [ "$guest_smp" -le "$smp" ] || usage_error "--guest-smp $guest_smp exceeds the host's --smp $smp (KVM_CAP_NR_VCPUS)"
 if [ -z "$mem" ]; then
 	mem=$((1024 + guests * (guest_mem + 64 + guest_disk)))
@@ -250,8 +251,10 @@ trace_status=$("$ROOT/scripts/finish-trace.sh" "$out") || log "ERROR: no trace.d
 	log "ERROR: writing run.json failed"
 rm -rf "$work"
 
-# What a rebuilt trace lacks at its end, per vcpu of the guests whose statistics were read:
-# KVM's exits statistic minus the trace's last EXIT counter (patched kernels: the counter).
+# What a rebuilt trace lacks, per vcpu of the guests whose statistics were read (patched
+# kernels: the counter): at its end, KVM's exits statistic minus the trace's last EXIT counter;
+# within, the counter's gaps (each CPU's part ends where the host stopped streaming it, so a
+# vcpu that moved between CPUs can lack exits before its last one).
 tail_loss() {
 	local lost d
 	lost=$("$BUILD_DIR/exitstat/exitstat" lost --json "$out/trace.dat") || return 0
@@ -260,8 +263,8 @@ tail_loss() {
 		if [ ! -s "$d/kvm-stats.json" ] || [ ! -s "$d/qemu.pid" ]; then continue; fi
 		jq -r --argjson lost "$lost" --arg g "$(basename "$d")" --argjson pid "$(cat "$d/qemu.pid")" '
 			.vcpus[] | .cpu_index as $v | .stats.exits as $e
-			| ([$lost.vcpus[] | select(.guest == $pid and .vcpu == $v) | .last_count][0] // 0) as $last
-			| "\($g) vcpu \($v): \($e - $last) of \($e)"' "$d/kvm-stats.json"
+			| ([$lost.vcpus[] | select(.guest == $pid and .vcpu == $v)][0] // {last_count: 0, exits_lost: 0}) as $l
+			| "\($g) vcpu \($v): \($e - $l.last_count + $l.exits_lost) of \($e) (\($e - $l.last_count) at the end)"' "$d/kvm-stats.json"
 	done | paste -sd';' | sed 's/;/; /g'
 }
 
@@ -272,8 +275,8 @@ if [ -s "$out/trace.dat" ]; then
 		sed -n '/^Exits per class/,/^$/p' "$out/summary.txt"
 		log "exit summary: $out/summary.txt (more: exitstat --help; names in trace-cmd report and KernelShark: make install-plugin)"
 		if [ "$trace_status" = rebuilt ] && loss=$(tail_loss) && [ -n "$loss" ]; then
-			log "trace.dat lost at its end (KVM's exits statistic - the trace's last counter): $loss"
-			echo "trace.dat lost at its end (exits): $loss" >>"$out/errors.txt"
+			log "exits trace.dat lacks (KVM's exits statistic - the trace's last counter + its gaps): $loss"
+			echo "exits trace.dat lacks: $loss" >>"$out/errors.txt"
 		fi
 	else
 		log "could not summarise the trace with exitstat (see $out/.make.log, $out/summary.txt)"

@@ -78,10 +78,12 @@ options_table() {
 	more trace events, comma separated (e.g. sched:sched_switch)
 --buffer-kb           N       buffer_kb         uint                  20000            BUFFER_KB        buffer_kb
 	trace-cmd ring buffer per CPU in KiB (default 20000)
---trace-poll-ms       MS      trace_poll_ms     uint                  50               TRACE_POLL_MS    trace_poll_ms
-	how often trace-cmd's recorders look for full pages of the ring buffer
-	(default 50; trace-cmd --poll): a page leaves the host within this
-	plus the results stream's interval, and is lost if the host dies first
+--buffer-percent      N       buffer_percent    uint                  1                BUFFER_PERCENT   buffer_percent
+	trace-cmd's recorders take the full pages of a CPU's ring buffer once
+	N% of it (of --buffer-kb) is filled (default 1; the kernel's 50 would
+	keep half the buffer in the host): that much per CPU, and the page
+	being filled, is what the trace loses if the host dies (0 is refused:
+	the kernel's recorders would spin)
 --hang-timeout        SECONDS hang_timeout      count                 300              -                hang_timeout_s
 	a host whose results stream (it beats every few seconds) stays silent
 	this long has hung: it is stopped and the run fails (default 300; 0:
