@@ -8,21 +8,24 @@
 #          kernel deadlocked with interrupts off looks like from outside (no console, no disk
 #          write), at a moment the test chooses; the host kernel has no module or sysrq that
 #          would wedge it for real, and a user-space hog would leave the kernel running.
+#   kill   the outer QEMU is killed (SIGKILL) as soon as the host printed that a file it wrote
+#          has left (`exitlab-stream sync` returned): the file must be in the results, i.e. a
+#          completed write of the stream is in QEMU's image file whatever becomes of QEMU.
 # Each time run-host.sh exits 1 within the test's time with a message naming what happened,
 # and the results directory holds what the host streamed out before: trace.dat rebuilt from
 # the per-CPU data (readable by trace-cmd report and exitstat, each vcpu's counter from 1,
 # rising), the guest's console and statistics, the host's kernel log; what the trace lost
 # (at its end: KVM's exits statistic - the trace's last counter; within: the counter's gaps,
 # where a CPU's part ended earlier than another's) is printed, and run-host.sh says the same.
-#   tests/e2e/host-fault.sh crash|hang
+#   tests/e2e/host-fault.sh crash|hang|kill
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=tests/lib.sh
 . "$ROOT/tests/lib.sh"
 kind=${1:-}
 case "$kind" in
-crash | hang) ;;
-*) echo "Usage: tests/e2e/host-fault.sh crash|hang" >&2; exit 2 ;;
+crash | hang | kill) ;;
+*) echo "Usage: tests/e2e/host-fault.sh crash|hang|kill" >&2; exit 2 ;;
 esac
 out=$BUILD_DIR/test-runs/host-$kind
 rm -rf "$out" "$out.log"
@@ -31,6 +34,19 @@ json() { jq -e "$@" "$out/run.json" >/dev/null; } # json [JQ_OPTIONS] FILTER: FI
 opts=(--out "$out" --guest-arch arm64 --timeout 300)
 if [ "$kind" = crash ]; then
 	opts+=(--host-cmd 'echo c > /proc/sysrq-trigger')
+elif [ "$kind" = kill ]; then
+	opts+=(--host-cmd 'echo "written before the kill" >/results/marker && exitlab-stream sync &&
+		echo "exitlab-test: marker out" >/dev/console; sleep 100000')
+	(
+		for _ in $(seq 1200); do
+			if grep -q '^exitlab-test: marker out' "$out/host-console.log" 2>/dev/null; then
+				kill -KILL "$(cat "$out/.boot/qemu.pid")" && echo "host-fault.sh: killed QEMU (SIGKILL)"
+				exit 0
+			fi
+			sleep 0.1
+		done
+	) &
+	stopper=$!
 else
 	qmp=$(mktemp -u /tmp/exitlab-qmp.XXXXXX)
 	EXITLAB_TEST_QEMU=$("$ROOT/images/build-qemu.sh")
@@ -57,13 +73,18 @@ start=$(date +%s)
 status=0
 "$ROOT/run-host.sh" "${opts[@]}" >"$out.log" 2>&1 || status=$?
 took=$(($(date +%s) - start))
-[ "$kind" = crash ] || { wait "$stopper" || true; rm -f "$qmp"; }
+[ "$kind" = crash ] || wait "$stopper" || true
+[ "$kind" != hang ] || rm -f "$qmp"
 cat "$out.log"
 check "run-host.sh exits 1 (got $status, after ${took}s)" test "$status" = 1
 if [ "$kind" = crash ]; then
 	check "run-host.sh names the host's panic" \
 		grep -qx 'run-host.sh: ERROR: host crashed: Kernel panic - not syncing: sysrq triggered crash' "$out.log"
 	check "run.json: host_status crashed" json '.host_status == "crashed"'
+elif [ "$kind" = kill ]; then
+	check "run-host.sh names QEMU's end" \
+		grep -qx "run-host.sh: ERROR: qemu-system-aarch64 exited with status 137 (see $out/host-console.log)" "$out.log"
+	check "the file the host wrote and synced before the kill is out" grep -qx 'written before the kill' "$out/marker"
 else
 	check "run-host.sh names the hang" \
 		grep -q '^run-host.sh: ERROR: the host hung: nothing came from it for 30s' "$out.log"
