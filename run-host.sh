@@ -234,13 +234,16 @@ fi
 stream_end=$(stream_value stream end)
 # run.json's results_stream: what the final pass read, and whether the follower saw a hang.
 sed -i "s/^hung=.*/hung=$(stream_value follow hung)/" "$work/stream.status" 2>/dev/null || true
-if [ "$(stream_value stream full)" = 1 ]; then
+if [ "$collected" = 0 ]; then
+	: # what the stream holds is unknown: said above
+elif [ "$(stream_value stream full)" = 1 ]; then
 	log "ERROR: the results stream's disk filled up: what the host made after that is lost"
 elif [ "$stream_end" != 1 ]; then
 	log "ERROR: the host died before the end of its results stream (its last record at host uptime $(awk -v ms="$(stream_value stream last_uptime_ms)" 'BEGIN { printf "%.1f", ms / 1000 }') s): results are what it sent until then"
 fi
 # trace.dat: trace-cmd's own, or rebuilt from the per-CPU parts streamed before the host died.
-trace_status=$("$ROOT/scripts/finish-trace.sh" "$out") || log "ERROR: no trace.dat: $trace_status"
+trace_status="missing (the results could not be written)"
+[ "$collected" = 0 ] || trace_status=$("$ROOT/scripts/finish-trace.sh" "$out") || log "ERROR: no trace.dat: $trace_status"
 [ "$trace_status" != rebuilt ] ||
 	log "trace.dat rebuilt from the per-CPU data the host streamed: events still in its ring buffer or made after its last stream pass are lost (exitstat lost: each vcpu's last counter)"
 "$ROOT/scripts/collect-results.sh" --out "$out" --host-image "$host_image" --kernel "$kernel" --patches "$patches" \
