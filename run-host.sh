@@ -188,7 +188,7 @@ phase_begin "booting the KVM host ($cpu, $smp CPUs, ${mem} MiB): $guests $guest_
 # The host stops guests itself at --timeout; this outer limit covers a host that hangs without
 # being noticed by --hang-timeout.
 host_limit=$((timeout + 600))
-# Results arrive in $out while the host runs; a host silent for --hang-timeout is killed.
+# Results arrive in $out while the host runs; a host silent for --hang-timeout is stopped.
 hang_s=$hang_timeout
 [ "$shell" = 0 ] || hang_s=0
 "$stream/native/exitlab-stream" extract --follow --log "$work/stream.img" --out "$out" \
@@ -212,7 +212,7 @@ wait "$follower" || true
 phase_end boot
 stream_value() { sed -n "s/^$2=//p" "$work/$1.status" 2>/dev/null; } # stream_value follow|stream KEY
 if [ "$(stream_value follow hung)" = 1 ]; then
-	log "ERROR: the host hung: nothing came from it for ${hang_timeout}s (--hang-timeout); it was killed (host-console.log kept)"
+	log "ERROR: the host hung: nothing came from it for ${hang_timeout}s (--hang-timeout); it was stopped (host-console.log kept)"
 elif [ "$boot_status" = 124 ]; then
 	log "ERROR: the host did not finish within ${host_limit}s and was stopped (host-console.log kept)"
 elif [ "$boot_status" != 0 ]; then

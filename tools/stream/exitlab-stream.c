@@ -20,8 +20,8 @@ static const char usage[] =
 	"                              [--follow --pidfile FILE --hang-s N]\n"
 	"         (outside) apply IMAGE's records to DIR; --status writes key=value lines\n"
 	"         (records, bytes, end, full, hung, last_uptime_ms); --follow keeps reading\n"
-	"         while the process of --pidfile lives and kills it (SIGKILL) when no record\n"
-	"         came for N seconds (0: never)\n"
+	"         while the process of --pidfile lives and stops it (SIGTERM, SIGKILL 10 s later)\n"
+	"         when no record came for N seconds (0: never)\n"
 	"Exit status: 0 ok, 1 failure, 2 usage.\n";
 
 /* zlib's CRC-32 (reflected 0xEDB88320), table made on first use. */

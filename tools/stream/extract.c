@@ -119,7 +119,22 @@ static long pid_of(const char *pidfile)
 	return pid;
 }
 
-/* Read records while the process of --pidfile lives; kill it when none came for hang_s. */
+/* Stop PID: SIGTERM (QEMU ends at once, even with its CPUs stopped), SIGKILL after 10 s. */
+static void stop_process(long pid)
+{
+	struct timespec nap = { 0, 100 * 1000000 };
+	int i;
+
+	kill((pid_t)pid, SIGTERM);
+	for (i = 0; i < 100; i++) {
+		if (kill((pid_t)pid, 0) && errno == ESRCH)
+			return;
+		nanosleep(&nap, NULL);
+	}
+	kill((pid_t)pid, SIGKILL);
+}
+
+/* Read records while the process of --pidfile lives; stop it when none came for hang_s. */
 static int follow(struct reader *r)
 {
 	struct timespec nap = { 0, 250 * 1000000 }, now, last;
@@ -139,7 +154,7 @@ static int follow(struct reader *r)
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (r->hang_s > 0 && pid > 0 && now.tv_sec - last.tv_sec >= r->hang_s) {
 			r->hung = 1;
-			kill((pid_t)pid, SIGKILL);
+			stop_process(pid);
 			return 0;
 		}
 		nanosleep(&nap, NULL);
