@@ -3,6 +3,7 @@
 # per-class counts and exits lost (gaps in exit_count) must equal what awk derives from
 # `trace-cmd report -N` text of the same file, computed here at test time; every reader
 # must give the same output.
+#   tests/exitstat/patched-traces.sh [TRACE...]   (default: tests/traces/*.dat)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=tests/lib.sh
@@ -13,7 +14,9 @@ command -v jq >/dev/null || { echo "SKIP: jq not installed"; exit 77; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-for trace in "$ROOT"/tests/traces/*.dat; do
+traces=("$@")
+[ "${#traces[@]}" -gt 0 ] || traces=("$ROOT"/tests/traces/*.dat)
+for trace in "${traces[@]}"; do
 	name=$(basename "$trace")
 	trace-cmd report -N -i "$trace" 2>/dev/null >"$tmp/text"
 	# Expected, from text: "VM VCPU RECORDS LOST" per vcpu and "CLASS COUNT" per class.
