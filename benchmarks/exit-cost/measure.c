@@ -334,12 +334,8 @@ static uint64_t expected(const struct ec_type *t, unsigned int v, const char *st
 }
 
 /* Every counter moved by exactly what the type claims; `exits` by that plus at most what
- * host interrupts explain. A type that waits for its timer (wfi) may instead miss blocks, at
- * most one per host interrupt (one that kept the vcpu from its WFI until the timer had fired):
- * that run is disturbed, not wrong, and *disturbed says so (the caller runs it again).
- * Prints a FAIL line per mismatch; returns the extra exits. */
-static uint64_t check(struct bench *b, const struct snapshot *d, long nops, int run, int *failed,
-		      int *disturbed)
+ * host interrupts explain. Prints a FAIL line per mismatch; returns the extra exits. */
+static uint64_t check(struct bench *b, const struct snapshot *d, long nops, int run, int *failed)
 {
 	uint64_t extra = 0, irq_exits = (uint64_t)nops * b->t->irq_exits_per_op, want, got;
 	unsigned int v, i;
@@ -354,10 +350,6 @@ static uint64_t check(struct bench *b, const struct snapshot *d, long nops, int 
 			got = d->stat[v][i];
 			if (!strcmp(name, "exits") && got >= want) {
 				extra += got - want;
-				continue;
-			}
-			if (disturbed && b->t->wait && got < want && want - got <= d->irqs) {
-				*disturbed = 1;
 				continue;
 			}
 			if (got != want) {
@@ -397,36 +389,22 @@ static void add_op_deltas(struct bench *b, const struct snapshot *d, struct ec_r
 	}
 }
 
-/* How many disturbed runs of one type and vcpu are run again, in all */
-#define EC_MAX_RETRIES 5
-
 static int runs(struct bench *b, const struct ec_options *o, struct ec_result *r)
 {
 	struct snapshot d;
 	double empty, full;
-	int run, err, tries = 0;
+	int run, err;
 
 	err = batch(b, o->iterations, &full, &d); /* warm-up, unchecked: first faults and entries */
 	for (run = 0; !err && run < o->runs; run++) {
-		int disturbed = 0;
-
 		if (b->fault_mem && (err = reset_fault_slot(b, 1)))
 			break;
 		if ((err = batch(b, 0, &empty, &d)))
 			break;
-		check(b, &d, 0, run + 1, &r->failed, &disturbed);
+		check(b, &d, 0, run + 1, &r->failed);
 		if ((err = batch(b, o->iterations, &full, &d)))
 			break;
-		r->extra_exits[run] = check(b, &d, o->iterations, run + 1, &r->failed, &disturbed);
-		if (disturbed && tries++ < EC_MAX_RETRIES) {
-			fprintf(stderr, "%s: %s %s run %d: %llu host interrupts kept the vcpu from a "
-				"wait; running it again\n", PROG, b->t->name, b->arch, run + 1,
-				(unsigned long long)d.irqs);
-			run--;
-			continue;
-		}
-		if (disturbed)
-			check(b, &d, o->iterations, run + 1, &r->failed, NULL);
+		r->extra_exits[run] = check(b, &d, o->iterations, run + 1, &r->failed);
 		r->host_irqs[run] = d.irqs;
 		add_op_deltas(b, &d, r);
 		r->ns[run] = (full - empty) / (double)o->iterations - r->wait_ns;

@@ -64,11 +64,13 @@ static void test_exit_stats_names(void)
 {
 	CHECK(!strcmp(es_smccc_name(EXIT_STATS_VM_FUNC_ID), "KVM_EXIT_STATS_VM (exitlab)"));
 	CHECK(!strcmp(es_smccc_name(EXIT_STATS_VCPU_FUNC_ID), "KVM_EXIT_STATS_VCPU (exitlab)"));
+	CHECK(!strcmp(es_smccc_name(EXIT_STATS_SNAPSHOT_FUNC_ID), "KVM_EXIT_STATS_SNAPSHOT (exitlab)"));
+	CHECK(!strcmp(es_smccc_owner(EXIT_STATS_SNAPSHOT_FUNC_ID), "vendor hypervisor"));
 	CHECK(!strcmp(es_smccc_owner(EXIT_STATS_VM_FUNC_ID), "vendor hypervisor"));
 	CHECK(!strcmp(es_smccc_owner(EXIT_STATS_VCPU_FUNC_ID), "vendor hypervisor"));
 	CHECK(!strcmp(es_smccc_name(EXIT_STATS_KVM_FEATURES_FUNC_ID), "KVM_FEATURES"));
 	/* neighbours stay unknown; the 64-bit convention is not these calls */
-	CHECK(es_smccc_name(EXIT_STATS_VCPU_FUNC_ID + 1) == NULL);
+	CHECK(es_smccc_name(EXIT_STATS_SNAPSHOT_FUNC_ID + 1) == NULL);
 	CHECK(es_smccc_name(EXIT_STATS_VM_FUNC_ID - 1) == NULL);
 	CHECK(es_smccc_name(EXIT_STATS_VM_FUNC_ID | 0x40000000) == NULL);
 }

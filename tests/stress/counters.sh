@@ -71,7 +71,7 @@ case "$only" in '' | default | tiny) ;; *) echo "counters.sh: --only is default 
 mkdir -p "$out"
 
 # Every vcpu but one busy until the deadline; the last one reads the statistics, then joins.
-guest_cmd="exitlab-busy $seconds $((smp - 1)) & exitlab-snapshot-test $reads $runs; exitlab-busy $seconds 1; wait"
+guest_cmd="exitlab-busy $seconds $((smp - 1)) & exitlab-snapshot-test $reads $runs busy; exitlab-busy $seconds 1; wait"
 common=(--guests "$guests" --guest-smp "$smp" --guest-arch "$arch" --guest-files "$ROOT/tests/guest"
 	--guest-cmd "$guest_cmd" --timeout $((seconds * 4 + 900)) "$@")
 

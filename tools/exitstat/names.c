@@ -234,9 +234,10 @@ static const struct fid_name smccc_names[] = {
 	{ 0x8600ff01, "KVM_VENDOR_HYP_CALL_UID" },
 	{ 0x86000000, "KVM_FEATURES" },
 	{ 0x86000001, "KVM_PTP" },
-	/* exitlab's guest exit statistics (kernel-patches/6.1/0003) */
+	/* exitlab's guest exit statistics (kernel-patches/V/0003, the snapshot 0006) */
 	{ EXIT_STATS_VM_FUNC_ID, "KVM_EXIT_STATS_VM (exitlab)" },
 	{ EXIT_STATS_VCPU_FUNC_ID, "KVM_EXIT_STATS_VCPU (exitlab)" },
+	{ EXIT_STATS_SNAPSHOT_FUNC_ID, "KVM_EXIT_STATS_SNAPSHOT (exitlab)" },
 	{ 0xc6000002, "KVM_HYP_MEMINFO (pKVM)" },
 	{ 0xc6000003, "KVM_MEM_SHARE (pKVM)" },
 	{ 0xc6000004, "KVM_MEM_UNSHARE (pKVM)" },
