@@ -17,7 +17,8 @@
 #include "exit-cost.h"
 
 static const char usage_text[] =
-	"Usage: " PROG " [-n ITERATIONS] [--runs R] [--types LIST] [--arch LIST] [--wfi-wait-ns NS] [--json] [-v]\n"
+	"Usage: " PROG " [-n ITERATIONS] [--runs R] [--types LIST] [--arch LIST] [--wfi-wait-ns NS]\n"
+	"                 [--batch-timeout S] [--json] [-v]\n"
 	"\n"
 	"What one exit of each type costs on this KVM host, from bare vcpus (no guest OS), and the\n"
 	"exits each operation causes as KVM's own statistics count them (KVM_GET_STATS_FD).\n"
@@ -28,6 +29,8 @@ static const char usage_text[] =
 	"                    hvc mmio_user mmio_kernel sysreg wfi ipi virq s2fault\n"
 	"  --arch LIST       aarch64,aarch32 (default both)\n"
 	"  --wfi-wait-ns NS  how far ahead wfi's timer fires (default 50000); subtracted\n"
+	"  --batch-timeout S a batch still running after S seconds fails the type, with where\n"
+	"                    its guest is (default 120; 0: wait for ever)\n"
 	"  --json            one JSON object on stdout (FAIL lines still go to stderr)\n"
 	"  -v, --verbose     a line per batch on stderr\n"
 	"  -h, --help        this text\n"
@@ -118,7 +121,7 @@ static int parse(int argc, char **argv, struct ec_options *o, struct selection *
 			continue;
 		}
 		if (strcmp(a, "-n") && strcmp(a, "--runs") && strcmp(a, "--wfi-wait-ns") &&
-		    strcmp(a, "--types") && strcmp(a, "--arch"))
+		    strcmp(a, "--batch-timeout") && strcmp(a, "--types") && strcmp(a, "--arch"))
 			return usage_error("unknown argument '%s'", a);
 		if (!val)
 			return usage_error("%s needs a value", a);
@@ -134,6 +137,10 @@ static int parse(int argc, char **argv, struct ec_options *o, struct selection *
 			if (parse_long(val, 1, 1000000000, &v))
 				return usage_error("--wfi-wait-ns needs a positive number, not '%s'", val);
 			o->wfi_wait_ns = (uint64_t)v;
+		} else if (!strcmp(a, "--batch-timeout")) {
+			if (parse_long(val, 0, 86400, &v))
+				return usage_error("--batch-timeout needs seconds from 0 to 86400, not '%s'", val);
+			o->batch_timeout_s = (unsigned int)v;
 		} else if (!strcmp(a, "--types") || !strcmp(a, "--arch")) {
 			char *copy = strdup(val);
 
@@ -303,7 +310,8 @@ static void print_text(const struct selection *sel, const struct ec_options *o, 
 
 int main(int argc, char **argv)
 {
-	struct ec_options o = { .iterations = 10000, .runs = 5, .wfi_wait_ns = 50000 };
+	struct ec_options o = { .iterations = 10000, .runs = 5, .wfi_wait_ns = 50000,
+				.batch_timeout_s = 120 };
 	struct selection sel = { .narch = 2, .arch = { 0, 1 } };
 	struct ec_result (*res)[2];
 	unsigned int i, a;

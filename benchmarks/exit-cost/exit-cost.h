@@ -40,6 +40,7 @@ struct ec_options {
 	long iterations;
 	int runs;
 	uint64_t wfi_wait_ns;
+	unsigned int batch_timeout_s;	/* a batch still running after this fails (0: never) */
 	int verbose;			/* a line per batch on stderr */
 };
 
@@ -63,8 +64,13 @@ int ec_measure(const struct ec_type *type, int aarch32, const struct ec_options 
 	       struct ec_result *r);
 
 /* Runs VCPU until the guest's end-of-batch store: mmio_user's reads are answered (0), an
- * unexpected exception the guest reports, or any other exit, is an error. */
+ * unexpected exception the guest reports, or any other exit, is an error; -ETIMEDOUT (not
+ * printed) once the calling thread's watchdog fired. */
 int ec_run_vcpu(struct bare_vm *vm, unsigned int vcpu, const char *who);
+/* The calling thread's watchdog: after SECONDS (0: never) its KVM_RUN is interrupted and
+ * ec_run_vcpu returns -ETIMEDOUT. Disarmed by ec_watchdog_disarm(). */
+int ec_watchdog_arm(unsigned int seconds);
+void ec_watchdog_disarm(void);
 /* Interrupts the host took so far on the N CPUs (/proc/interrupts, every line). */
 int ec_host_irqs(const int *cpus, unsigned int n, uint64_t *total);
 

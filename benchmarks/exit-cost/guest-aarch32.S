@@ -76,7 +76,6 @@ sysreg_entry:
 wfi_entry:
 	gic_cpu_init
 	ldr	r9, [r7, #EC_DATA_ACKS]
-	cpsie	i
 	cmp	r5, #0
 	beq	3f
 1:	add	r9, r9, #1
@@ -87,14 +86,16 @@ wfi_entry:
 	mov	r10, #1
 	mcr	p15, 0, r10, c14, c3, 1		/* CNTV_CTL: enabled */
 	isb
-2:	wfi
+2:	wfi					/* IRQs masked: see guest-aarch64.S */
+	cpsie	i				/* the pending interrupt is taken here */
+	isb
+	cpsid	i
 	ldr	r10, [r7, #EC_DATA_ACKS]
 	cmp	r10, r9
-	bne	2b
+	blo	2b
 	subs	r5, r5, #1
 	bne	1b
-3:	cpsid	i
-	b	done
+3:	b	done
 
 ipi_send_entry:
 	ldr	r9, [r7, #EC_DATA_ACKS]

@@ -84,11 +84,18 @@ sysreg_entry:
  * guest takes the timer's interrupt when it is back (the IRQ handler turns the timer off and
  * EOIs), as an idle guest would; an interrupt left pending, even masked, would make the next
  * WFI complete at once without trapping (WFI traps only when it would wait).
+ *
+ * IRQs stay masked except at one point after the WFI, as kvm-unit-tests waits: a WFI wakes
+ * on a pending interrupt whether or not it is masked. With IRQs unmasked, a timer that fired
+ * before the WFI (a host interrupt kept the vcpu out past the wait) was taken before it, and
+ * the WFI then waited for good: the handler had turned the timer off. Now such a WFI
+ * completes at once (no trap: the run is disturbed, see measure.c). The loop waits while
+ * fewer interrupts were acknowledged than operations began (unsigned lower), so that an
+ * extra interrupt cannot make it wait for one that never comes.
  */
 wfi_entry:
 	gic_cpu_init
 	ldr	w9, [x7, #EC_DATA_ACKS]
-	msr	daifclr, #2
 	cbz	x5, 3f
 1:	add	w9, w9, #1
 	mrs	x10, cntvct_el0
@@ -98,13 +105,15 @@ wfi_entry:
 	msr	cntv_ctl_el0, x10
 	isb
 2:	wfi
+	msr	daifclr, #2		/* the pending interrupt is taken here */
+	isb
+	msr	daifset, #2
 	ldr	w10, [x7, #EC_DATA_ACKS]
 	cmp	w10, w9
-	b.ne	2b			/* woken before the timer's interrupt: wait again */
+	b.lo	2b			/* woken before the timer's interrupt: wait again */
 	subs	x5, x5, #1
 	b.ne	1b
-3:	msr	daifset, #2
-	b	done
+3:	b	done
 
 /*
  * micro-bench's ipi_exec: SGI EC_IPI_INTID to vcpu 1, then wait until its handler counted

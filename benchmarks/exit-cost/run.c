@@ -1,12 +1,69 @@
 // SPDX-License-Identifier: GPL-2.0
 /* exit-cost's view of the host: a vcpu's KVM_RUN loop, and the host's interrupt counts. */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "exit-cost.h"
 #include "guest-abi.h"
+
+#ifndef sigev_notify_thread_id		/* glibc 2.36 has SIGEV_THREAD_ID, not this name */
+#define sigev_notify_thread_id _sigev_un._tid
+#endif
+
+/* The watchdog: a CLOCK_MONOTONIC timer that signals the thread running the batch, so that
+ * a guest that never ends its batch (a WFI nothing wakes) makes KVM_RUN return EINTR and
+ * the program fail with what it knows, rather than hang. One batch at a time. */
+static volatile sig_atomic_t watchdog_fired;
+static timer_t watchdog;
+static int watchdog_made;
+
+static void on_watchdog(int sig)
+{
+	(void)sig;
+	watchdog_fired = 1;
+}
+
+int ec_watchdog_arm(unsigned int seconds)
+{
+	struct itimerspec its = { .it_value = { .tv_sec = seconds } };
+	struct sigaction sa = { .sa_handler = on_watchdog };	/* no SA_RESTART */
+	struct sigevent ev = { .sigev_notify = SIGEV_THREAD_ID, .sigev_signo = SIGALRM };
+
+	watchdog_fired = 0;
+	if (!seconds)
+		return 0;
+	if (!watchdog_made) {
+		if (sigaction(SIGALRM, &sa, NULL) < 0) {
+			fprintf(stderr, "%s: sigaction SIGALRM: %s\n", PROG, strerror(errno));
+			return -errno;
+		}
+		ev.sigev_notify_thread_id = gettid();
+		if (timer_create(CLOCK_MONOTONIC, &ev, &watchdog) < 0) {
+			fprintf(stderr, "%s: timer_create: %s\n", PROG, strerror(errno));
+			return -errno;
+		}
+		watchdog_made = 1;
+	}
+	if (timer_settime(watchdog, 0, &its, NULL) < 0) {
+		fprintf(stderr, "%s: timer_settime: %s\n", PROG, strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+void ec_watchdog_disarm(void)
+{
+	struct itimerspec off = { 0 };
+
+	if (watchdog_made)
+		timer_settime(watchdog, 0, &off, NULL);
+}
 
 int ec_run_vcpu(struct bare_vm *vm, unsigned int vcpu, const char *who)
 {
@@ -17,6 +74,8 @@ int ec_run_vcpu(struct bare_vm *vm, unsigned int vcpu, const char *who)
 
 	for (;;) {
 		err = bare_vcpu_run(vm, vcpu);
+		if (err == -EINTR && watchdog_fired)
+			return -ETIMEDOUT;
 		if (err == -EINTR)
 			continue;
 		if (err) {

@@ -20,8 +20,13 @@ done
 out=$BUILD_DIR/test-runs/exit-cost-counts
 rm -rf "$out"
 status=0
+# Then a batch that cannot end in time (5 waits of 1 s, a 1 s watchdog): the program must fail
+# it with where its guest waits, not hang.
 "$ROOT/run-host.sh" --out "$out" --guests 0 --icount \
-	--host-cmd "exit-cost -n $n --runs $runs --json >/results/exit-cost-program.json" || status=$?
+	--host-cmd "exit-cost -n $n --runs $runs --json >/results/exit-cost-program.json; s=\$?;
+		exit-cost -n 5 --runs 1 --types wfi --arch aarch64 --wfi-wait-ns 1000000000 \
+			--batch-timeout 1 2>/results/watchdog.log; echo \$? >/results/watchdog.status;
+		exit \$s" || status=$?
 cat "$out/host-cmd.log" 2>/dev/null || true
 check "run-host.sh ran the host command (status $status)" test "$status" = 0
 check "exit-cost found every count exact (its status $(cat "$out/host-cmd.status" 2>/dev/null))" \
@@ -75,6 +80,11 @@ for t, stats in want.items():
         print("PASS" if len(ns) == runs and all(x > 0 for x in ns) and r["min_ns"] <= r["median_ns"] <= r["max_ns"]
               else "FAIL", f"{t} {arch}: {runs} positive per-run figures, median {r['median_ns']} ns")
 PY
+check "a batch past --batch-timeout fails (status $(cat "$out/watchdog.status" 2>/dev/null))" \
+	test "$(cat "$out/watchdog.status" 2>/dev/null)" = 1
+check "... and says where its guest waits: $(grep -o 'did not end.*' "$out/watchdog.log" 2>/dev/null)" \
+	grep -q "wfi aarch64: a batch of 5 did not end within 1 s (--batch-timeout): vcpu 0 at guest PC 0x[0-9a-f]*, [0-9]* interrupts acknowledged" "$out/watchdog.log"
+
 while read -r verdict what; do
 	if [ "$verdict" = PASS ]; then pass "$what"; else fail "$what"; fi
 done <"$verdicts"
