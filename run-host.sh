@@ -182,6 +182,17 @@ qemu=("$outer_qemu" "${OUTER_MACHINE[@]}" -cpu "$cpu" -smp "$smp" -m "$mem" -no-
 	-device virtio-blk-device,drive=stream -pidfile "$work/qemu.pid")
 [ "$icount" = 0 ] || qemu+=(-icount shift=0)
 [ "$shell" = 0 ] || qemu+=(-mon chardev=console)
+# --el2-log: QEMU's exception log goes through a FIFO to its counter, never to disk (a boot
+# logs millions of exceptions). Its blocks of lines must not interleave: one TCG thread.
+el2_reader='' el2_failed=0
+if [ "$el2_log" = 1 ]; then
+	mkfifo "$work/qemu-int.fifo"
+	awk -f "$ROOT/scripts/el2-exceptions.awk" "$work/qemu-int.fifo" >"$work/el2-exceptions.json" 2>"$work/el2.err" &
+	el2_reader=$!
+	qemu+=(-d int -D "$work/qemu-int.fifo")
+	# shellcheck disable=SC2054 # commas belong to QEMU's option syntax
+	[ "$icount" = 1 ] || qemu+=(-accel tcg,thread=single)
+fi
 
 # --- boot ----------------------------------------------------------------------------------
 phase_begin "booting the KVM host ($cpu, $smp CPUs, ${mem} MiB): $guests $guest_arch guest(s), timeout ${timeout}s"
@@ -210,6 +221,17 @@ for _ in $(seq 20); do kill -0 "$follower" 2>/dev/null || break; sleep 0.25; don
 kill "$follower" 2>/dev/null || true
 wait "$follower" || true
 phase_end boot
+if [ -n "$el2_reader" ]; then
+	# QEMU closed the FIFO when it ended; a QEMU that never opened it leaves awk waiting.
+	for _ in $(seq 120); do kill -0 "$el2_reader" 2>/dev/null || break; sleep 0.5; done
+	kill "$el2_reader" 2>/dev/null || true
+	if wait "$el2_reader" && [ -s "$work/el2-exceptions.json" ]; then
+		mv "$work/el2-exceptions.json" "$out/el2-exceptions.json"
+	else
+		log "ERROR: --el2-log: counting the outer QEMU's exceptions failed: $(head -c 300 "$work/el2.err")"
+		el2_failed=1
+	fi
+fi
 stream_value() { sed -n "s/^$2=//p" "$work/$1.status" 2>/dev/null; } # stream_value follow|stream KEY
 if [ "$(stream_value follow hung)" = 1 ]; then
 	log "ERROR: the host hung: nothing came from it for ${hang_timeout}s (--hang-timeout); it was stopped (host-console.log kept)"
@@ -288,7 +310,7 @@ if [ -s "$out/trace.dat" ]; then
 fi
 
 status=0
-[ "$collected" = 1 ] && [ "$boot_status" = 0 ] && [ "$stream_end" = 1 ] || status=1
+[ "$collected" = 1 ] && [ "$boot_status" = 0 ] && [ "$stream_end" = 1 ] && [ "$el2_failed" = 0 ] || status=1
 # (A host that died before the end of its stream never wrote host-status: said above.)
 if [ "$collected" = 1 ] && [ "$stream_end" = 1 ]; then
 	host_status=$(cat "$out/host-status" 2>/dev/null || echo missing)

@@ -78,16 +78,23 @@ options_table() {
 	more trace events, comma separated (e.g. sched:sched_switch)
 --buffer-kb           N       buffer_kb         uint                  20000            BUFFER_KB        buffer_kb
 	trace-cmd ring buffer per CPU in KiB (default 20000)
---buffer-percent      N       buffer_percent    uint                  1                BUFFER_PERCENT   buffer_percent
+--buffer-percent      N       buffer_percent    count                 1                BUFFER_PERCENT   buffer_percent
 	trace-cmd's recorders take the full pages of a CPU's ring buffer once
 	N% of it (of --buffer-kb) is filled (default 1; the kernel's 50 would
 	keep half the buffer in the host): that much per CPU, and the page
-	being filled, is what the trace loses if the host dies (0 is refused:
-	the kernel's recorders would spin)
+	being filled, is what the trace loses if the host dies; 0: at once,
+	with any data (the recorders spin: only for a tiny --buffer-kb, see
+	docs/known-issues.md)
 --hang-timeout        SECONDS hang_timeout      count                 300              -                hang_timeout_s
 	a host whose results stream (it beats every few seconds) stays silent
 	this long has hung: it is stopped and the run fails (default 300; 0:
 	never; the whole run is also bounded by --timeout + 600)
+--el2-log             -       el2_log           flag:1                0                -                el2_log
+	count every exception the emulated CPUs take to EL2, from the outer
+	QEMU's own log (-d int, read as it is written; its CPUs run in one
+	thread): el2-exceptions.json, per vector table (on an nVHE host the
+	host's calls into EL2 and the guests' exits) and kind. Slow: for
+	short runs
 --no-trace            -       trace             flag:0                1                TRACE            trace
 	run without trace-cmd
 --perf-kvm            -       perf_kvm          flag:1                0                PERF_KVM         perf_kvm

@@ -87,9 +87,12 @@ class Run:
     @property
     def role(self):
         """boot (exitlab-workload boot), default (the default workload), bare (a trace
-        without run.json) or other."""
+        without run.json), el2 (a run with --el2-log: slowed by the emulator's log, kept for
+        section 9's fourth view) or other."""
         if not self.run:
             return "bare"
+        if self.settings.get("el2_log"):
+            return "el2"
         cmd = self.settings.get("guest_cmd")
         if not cmd:
             return "default"

@@ -201,6 +201,10 @@ def section_hvc(doc, ctx):
             trng.append([r.name, r.guest_kernel, "?" if trust is None else (trust or "not set"), n,
                          f"{t['share_pct']:.1f}%" if t else "0%",
                          per[t["function_id"]][0] if t and len(names) > 1 else ""])
+    if any(r.role == "el2" for r in ctx.inputs.traced_runs()):
+        doc.p("These are the guests' HVCs. A tracer of HVC exceptions at EL2 sees more: on an nVHE "
+              "host the host kernel's own calls into EL2, at least one per guest entry; section 9 "
+              "counts both from the emulator's log.")
     if any(row[3] for row in trng):
         doc.p("**The unexpected result: the arm64 guest's entropy pool calls the hypervisor.**")
         doc.table(["run", "guest kernel", "CONFIG_RANDOM_TRUST_CPU", "TRNG_RND64 calls", "share of its HVCs",

@@ -2,6 +2,8 @@
 """Sections 6-10 and the method: what exits cost, multi-guest scaling, whether tracing
 perturbs, whether independent counts agree, what the patch costs."""
 
+import json
+import os
 
 from . import figures
 from .common import command_line, exitstat, median
@@ -205,6 +207,75 @@ def section_agree(doc, ctx):
               "guests, the exits in the trace plus the exits it lost equal KVM's own statistic exactly"
               + ("." if len(agree) == len(traced) else
                  "; the others: " + ", ".join(f"{r['cell_id']} guest{r['guest']}" for r in traced if r not in agree) + "."))
+    section_el2(doc, ctx)
+
+
+def el2_counts(r):
+    """(QEMU's exceptions at the guests' vector table, the trace's exits, class names) by
+    (exit reason, ESR_EL2.EC), and the host's calls into EL2; None without one guest table."""
+    path = os.path.join(r.path, "el2-exceptions.json")
+    if not os.path.exists(path):
+        return None
+    with open(path, encoding="utf-8") as f:
+        data = json.load(f)
+    guest = [v for v in data["vectors"] if v["role"] == "guest"]
+    if len(guest) != 1:
+        return None
+    qemu, trace, names = {}, {}, {}
+    for k in guest[0]["kinds"]:
+        key = ("TRAP", k["esr_ec"]) if k["exception"] == "sync" else (k["exception"], "")
+        qemu[key] = qemu.get(key, 0) + k["count"]
+    for c in classes(r):
+        key = ("TRAP", c["esr_ec"]) if c["ret"] == "TRAP" else (c["ret"], "")
+        trace[key] = trace.get(key, 0) + c["exits"]
+        names[key] = c["class"]
+    host = sum(k["count"] for v in data["vectors"] if v["role"] == "host" for k in v["kinds"])
+    return qemu, trace, names, host
+
+
+def section_el2(doc, ctx):
+    """Section 9's fourth view: the outer emulator's own count of exceptions taken to EL2."""
+    runs = [r for r in ctx.inputs.traced_runs() if r.run and el2_counts(r)]
+    if not runs:
+        return
+    doc.h(2, "A fourth view: the emulator counts the exceptions taken to EL2")
+    doc.p("No real machine offers this one: the outer QEMU logs every exception its emulated CPUs "
+          "take (`./run-host.sh --el2-log`: `-d int`, counted as it is written by "
+          "`scripts/el2-exceptions.awk`). On the nVHE host, KVM points VBAR_EL2 at the guests' "
+          "vector table while a vcpu runs and at the host's otherwise, so exceptions at the "
+          "guests' table are the guests' exits, whatever KVM does with them, and those at the "
+          "host's are the host kernel's own calls into EL2 (HVC: the world switch and the rest). "
+          "Per class, beside the trace's `kvm_exit` records of the same run:")
+    for r in runs:
+        qemu, trace, names, host = el2_counts(r)
+        rows = []
+        for key in sorted(set(qemu) | set(trace), key=lambda k: -max(qemu.get(k, 0), trace.get(k, 0))):
+            q, t = qemu.get(key, 0), trace.get(key, 0)
+            rows.append([names.get(key) or (f"ESR_EL2.EC {key[1]}" if key[0] == "TRAP" else key[0]),
+                         q, t, q - t, "yes" if q == t else "**no**"])
+        entries = sum(trace.values())
+        doc.p(f"**{r.name}**: {r.describe()}")
+        doc.table(["class", "exceptions at the guests' table (QEMU)", "kvm_exit records (trace)",
+                   "QEMU - trace", "equal"], rows)
+        missing = [row[0] for row in rows if row[3] > 0]
+        deferred = trace.get(("IRQ", ""), 0) - qemu.get(("IRQ", ""), 0)
+        text = [f"The host kernel called into EL2 {host:,} times, {host / entries:.2f} per traced exit "
+                "(one `__kvm_vcpu_run` per guest entry, plus the timer's, the vgic's and the TLB's "
+                "hyp calls): a tracer of HVC exceptions at EL2 sees those beside the guests' own "
+                + " and ".join(f"{qemu[('TRAP', ec)]:,} {name}" for ec, name in (("0x16", "HVC64"), ("0x12", "HVC32"))
+                               if qemu.get(("TRAP", ec))) + "."]
+        if missing:
+            text.append(f"Taken but never traced ({', '.join(missing)}): exits KVM's world switch "
+                        "handles at EL2 and returns from to the guest (`fixup_guest_exit`: the FP/SIMD "
+                        "and SVE registers are switched there), so `kvm_exit` never sees them.")
+        if deferred > 0:
+            text.append(f"Traced but never taken: {deferred:,} of the trace's "
+                        f"{trace.get(('IRQ', ''), 0):,} IRQ exits ({100 * deferred / trace[('IRQ', '')]:.0f}%) "
+                        "were no exception at all: `__guest_enter` (arch/arm64/kvm/hyp/entry.S) does "
+                        "not enter the guest while an interrupt is pending (ISR_EL1 not 0) and "
+                        "returns `ARM_EXCEPTION_IRQ`, which KVM counts and traces as an IRQ exit.")
+        doc.p(" ".join(text))
+        ctx.command(command_line("summary", r.trace))
 
 
 def section_method(doc, ctx):

@@ -38,7 +38,7 @@ expect 2 "--guest-arch is arm or arm64, not 'x86'" -- --guest-arch x86
 expect 2 "--cpu is cortex-a57 or max, not 'a72'" -- --cpu a72
 expect 2 "--timeout needs a positive integer, got '0'" -- --timeout 0
 expect 2 "--guest-smp 4 exceeds the host's --smp 2" -- --guest-smp 4
-expect 2 "--buffer-percent needs a positive integer, got '0'" -- --buffer-percent 0
+expect 2 "--buffer-percent needs a whole number, got '-1'" -- --buffer-percent -1
 expect 2 "--buffer-percent is at most 100, not 101" -- --buffer-percent 101
 expect 2 "--hang-timeout needs a whole number, got '1m'" -- --hang-timeout 1m
 expect 2 "--events takes SYSTEM" -- --events 'kvm;rm'
