@@ -75,6 +75,14 @@ guest_cmd="exitlab-busy $seconds $((smp - 1)) & exitlab-snapshot-test $reads $ru
 common=(--guests "$guests" --guest-smp "$smp" --guest-arch "$arch" --guest-files "$ROOT/tests/guest"
 	--guest-cmd "$guest_cmd" --timeout $((seconds * 4 + 900)) "$@")
 
+# figures NAME: what the boot's trace holds (vcpus, exits, span, lost), one line.
+figures() {
+	local t=$out/$1/trace.dat s l
+	s=$("$EXITSTAT" summary --json "$t" 2>/dev/null) || { echo "counters.sh: $1: no figures (exitstat summary failed on $t)"; return 0; }
+	l=$("$EXITSTAT" lost --json "$t" 2>/dev/null | jq '[.vcpus[].exits_lost] | add // 0') || l='?'
+	jq -r --arg name "$1" --arg lost "$l" '"counters.sh: \($name): \(.vcpus | length) vcpus, \(.trace.kvm_exit_records) exits in the trace over \(.trace.span_s | floor) s, \($lost) exits lost, \(.trace.lost_event_markers) loss markers"' <<<"$s"
+}
+
 boot() { # boot NAME RUN-HOST-OPTIONS...: the run into $out/NAME; its status in $out/NAME.status
 	local name=$1 status=0
 	shift
@@ -88,6 +96,7 @@ boot() { # boot NAME RUN-HOST-OPTIONS...: the run into $out/NAME; its status in 
 if [ "$only" != tiny ]; then
 	boot default "${common[@]}"
 	if [ -d "$out/default" ]; then
+		figures default
 		check "default: every counter exact, nothing lost, KVM's exits, no crash (check-results.sh)" \
 			"$ROOT/tests/e2e/check-results.sh" --guests "$guests" --smp "$smp" "$out/default"
 		check "default: the guests' own reads agree with the trace (check-exit-snapshots.sh)" \
@@ -96,8 +105,13 @@ if [ "$only" != tiny ]; then
 fi
 
 if [ "$only" != default ]; then
-	boot tiny "${common[@]}" --buffer-kb "$tiny"
+	# --buffer-percent 0: the recorders wait for any data, not for a share of the buffer. With
+	# a share, Linux 6.1 warns in ring_buffer_nr_dirty_pages() once the writer overruns pages
+	# the reader has not read (pages_read ahead of pages_touched), and a host warning fails the
+	# run (docs/known-issues.md).
+	boot tiny "${common[@]}" --buffer-kb "$tiny" --buffer-percent 0
 	if [ -f "$out/tiny/trace.dat" ]; then
+		figures tiny
 		check "tiny: exitstat's exits and lost exits per vcpu == those in trace-cmd's text (tests/exitstat/patched-traces.sh)" \
 			"$ROOT/tests/exitstat/patched-traces.sh" "$out/tiny/trace.dat"
 		lost=$("$EXITSTAT" lost --json "$out/tiny/trace.dat" | jq '[.vcpus[].exits_lost] | add')
