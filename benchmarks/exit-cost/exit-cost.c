@@ -28,7 +28,7 @@ static const char usage_text[] =
 	"  --types LIST      comma-separated types (default: all of them, in this order):\n"
 	"                    hvc mmio_user mmio_kernel sysreg wfi ipi virq s2fault\n"
 	"  --arch LIST       aarch64,aarch32 (default both)\n"
-	"  --wfi-wait-ns NS  how far ahead wfi's timer fires (default 50000); subtracted\n"
+	"  --wfi-wait-ns NS  how far ahead wfi's timer fires (default 200000); subtracted\n"
 	"  --batch-timeout S a batch still running after S seconds fails the type, with where\n"
 	"                    its guest is (default 120; 0: wait for ever)\n"
 	"  --json            one JSON object on stdout (FAIL lines still go to stderr)\n"
@@ -310,7 +310,7 @@ static void print_text(const struct selection *sel, const struct ec_options *o, 
 
 int main(int argc, char **argv)
 {
-	struct ec_options o = { .iterations = 10000, .runs = 5, .wfi_wait_ns = 50000,
+	struct ec_options o = { .iterations = 10000, .runs = 5, .wfi_wait_ns = 200000,
 				.batch_timeout_s = 120 };
 	struct selection sel = { .narch = 2, .arch = { 0, 1 } };
 	struct ec_result (*res)[2];
