@@ -93,6 +93,26 @@ boot() { # boot NAME RUN-HOST-OPTIONS...: the run into $out/NAME; its status in 
 	check "$name: run-host.sh exits 0 (log: $out/$name.log)" test "$status" = 0
 }
 
+# The tiny buffer overflows all the time, and Linux 6.1 may then warn once in
+# ring_buffer_nr_dirty_pages() (the reader's pages_read ahead of the writer's pages_touched,
+# which an overrun does not advance: docs/known-issues.md): a host warning fails the run. That
+# warning alone, with the study inside the host finished (host-status 0), is the known kernel
+# bug, not a failed boot; anything else in errors.txt is.
+KNOWN_WARN='WARNING: CPU: [0-9]* PID: [0-9]* at kernel/trace/ring_buffer.c:[0-9]* ring_buffer_nr_dirty_pages'
+boot_tiny() {
+	local status=0 other
+	rm -rf "${out:?}/tiny"
+	echo "counters.sh: tiny: ./run-host.sh --out $out/tiny ${common[*]} --buffer-kb $tiny"
+	"$ROOT/run-host.sh" --out "$out/tiny" "${common[@]}" --buffer-kb "$tiny" >"$out/tiny.log" 2>&1 || status=$?
+	echo "$status" >"$out/tiny.status"
+	other=$(grep -v "$KNOWN_WARN" "$out/tiny/errors.txt" 2>/dev/null || true)
+	if [ "$status" = 1 ] && [ -z "$other" ] && [ "$(cat "$out/tiny/host-status" 2>/dev/null)" = 0 ]; then
+		pass "tiny: run-host.sh failed only for Linux 6.1's ring_buffer_nr_dirty_pages warning (known: docs/known-issues.md; log: $out/tiny.log)"
+	else
+		check "tiny: run-host.sh exits 0 (log: $out/tiny.log)" test "$status" = 0
+	fi
+}
+
 if [ "$only" != tiny ]; then
 	boot default "${common[@]}"
 	if [ -d "$out/default" ]; then
@@ -105,11 +125,7 @@ if [ "$only" != tiny ]; then
 fi
 
 if [ "$only" != default ]; then
-	# --buffer-percent 0: the recorders wait for any data, not for a share of the buffer. With
-	# a share, Linux 6.1 warns in ring_buffer_nr_dirty_pages() once the writer overruns pages
-	# the reader has not read (pages_read ahead of pages_touched), and a host warning fails the
-	# run (docs/known-issues.md).
-	boot tiny "${common[@]}" --buffer-kb "$tiny" --buffer-percent 0
+	boot_tiny
 	if [ -f "$out/tiny/trace.dat" ]; then
 		figures tiny
 		check "tiny: exitstat's exits and lost exits per vcpu == those in trace-cmd's text (tests/exitstat/patched-traces.sh)" \
