@@ -249,6 +249,8 @@ static void json_result(const struct ec_type *t, const struct ec_result *r, cons
 	json_counts("extra_exits_per_run", r->extra_exits, o->runs);
 	printf(", ");
 	json_counts("host_irqs_per_run", r->host_irqs, o->runs);
+	printf(", ");
+	json_counts("disturbed_ops_per_run", r->disturbed_ops, o->runs);
 	if (t->wait)
 		printf(", \"wait_ns\": %.1f", r->wait_ns);
 	printf(", \"exact_counts\": %s}", r->failed ? "false" : "true");

@@ -50,6 +50,7 @@ struct ec_result {
 	int failed;			/* a check failed (its FAIL line was printed) */
 	double ns[EC_MAX_RUNS];		/* per operation, per run */
 	uint64_t extra_exits[EC_MAX_RUNS], host_irqs[EC_MAX_RUNS];
+	uint64_t disturbed_ops[EC_MAX_RUNS];	/* wfi: operations that did not wait, in kept runs */
 	/* Over all runs' N-operation batches, per vcpu: each counter's increase minus the
 	 * batches' fixed part (per_batch), i.e. what the operations themselves caused. */
 	unsigned int nstats;
