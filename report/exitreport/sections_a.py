@@ -36,10 +36,15 @@ def section_boot(doc, ctx):
         t = total(r)
         marks = dict(markers(r, "guest0"))
         label = f"{r.guest_arch} {r.guest_kernel}"
+        # The figure's cluster label: Debian's package name shortened to its version, so that
+        # four clusters' labels fit under them.
+        short = r.guest_kernel.split()
+        plot_label = (f"{r.guest_arch} Debian {short[-1]}" if short[0] == "Debian" and len(short) > 2
+                      else label)
         top = ", ".join(f"{c['class']} {c['share_pct']:.1f}%" for c in classes(r)[:4])
         rows.append([label, marks.get("booted", ""), t["exits"], r.uptime_at_end("guest0"), top])
-        groups.append(label)
-        per_class[label] = {c["class"]: c["exits"] for c in classes(r)}
+        groups.append(plot_label)
+        per_class[plot_label] = {c["class"]: c["exits"] for c in classes(r)}
         ctx.command(command_line("summary", r.trace))
     doc.table(["guest (kernel)", "exits to init", "exits to power-off", "guest uptime at the end [s]",
                "top classes (share)"], rows)
