@@ -278,8 +278,9 @@ rm -rf "$work"
 
 # What a rebuilt trace lacks, per vcpu of the guests whose statistics were read (patched
 # kernels: the counter): at its end, KVM's exits statistic minus the trace's last EXIT counter;
-# within, the counter's gaps (each CPU's part ends where the host stopped streaming it, so a
-# vcpu that moved between CPUs can lack exits before its last one).
+# within, the counter's gaps; at its start, the first counter minus 1 (each CPU's part ends
+# where the host stopped streaming it, so a vcpu that moved between CPUs can lack exits before
+# its last one, its first ones included).
 tail_loss() {
 	local lost d
 	lost=$("$BUILD_DIR/exitstat/exitstat" lost --json "$out/trace.dat") || return 0
@@ -288,8 +289,11 @@ tail_loss() {
 		if [ ! -s "$d/kvm-stats.json" ] || [ ! -s "$d/qemu.pid" ]; then continue; fi
 		jq -r --argjson lost "$lost" --arg g "$(basename "$d")" --argjson pid "$(cat "$d/qemu.pid")" '
 			.vcpus[] | .cpu_index as $v | .stats.exits as $e
-			| ([$lost.vcpus[] | select(.guest == $pid and .vcpu == $v)][0] // {last_count: 0, exits_lost: 0}) as $l
-			| "\($g) vcpu \($v): \($e - $l.last_count + $l.exits_lost) of \($e) (\($e - $l.last_count) at the end)"' "$d/kvm-stats.json"
+			| ([$lost.vcpus[] | select(.guest == $pid and .vcpu == $v)][0]
+			   // {first_count: 1, last_count: 0, exits_lost: 0}) as $l
+			| ($l.first_count - 1) as $start
+			| "\($g) vcpu \($v): \($e - $l.last_count + $l.exits_lost + $start) of \($e) (\($e - $l.last_count) at the end"
+			  + (if $start > 0 then ", \($start) at the start" else "" end) + ")"' "$d/kvm-stats.json"
 	done | paste -sd';' | sed 's/;/; /g'
 }
 

@@ -103,8 +103,9 @@ check "guest0: status shutdown" grep -qx shutdown "$out/guest0/status"
 check_quiet "guest0: statistics read" jq -e '.vcpus[0].stats.exits > 0' "$out/guest0/kvm-stats.json"
 check "host-dmesg.log streamed as the kernel logged" grep -q 'Linux version' "$out/host-dmesg.log"
 
-# The trace up to the fault: both readers open it, every counter rises by 1 from 1, and
-# the tail lost is what the trace lacks of KVM's own count.
+# The trace up to the fault: both readers open it, every counter only rises, and what the
+# trace lacks of KVM's own count (at its end, in gaps, and at its start: a vcpu's first exits
+# can sit in a CPU's part the host never streamed) is what run-host.sh reports.
 check "trace-cmd report reads trace.dat" bash -c "trace-cmd report -N -i '$out/trace.dat' 2>/dev/null | grep -q ' kvm_exit: '"
 make -s -C "$ROOT" exitstat >/dev/null
 check_quiet "exitstat summary reads trace.dat" "$BUILD_DIR/exitstat/exitstat" summary "$out/trace.dat"
@@ -116,12 +117,14 @@ read -r recs first last gaps back < <(trace-cmd report -N -i "$out/trace.dat" 2>
 		last = n; recs++
 	}
 	END { printf "%d %d %d %d %d\n", recs, first, last, gaps, back }')
-check "the trace's counter starts at 1 and only rises ($recs records, first $first, last $last, $gaps gaps, $back backwards)" \
-	test "$first" = 1 -a "$back" = 0 -a "$recs" -le "$last"
+check "the trace's counter only rises ($recs records, first $first, last $last, $gaps gaps, $back backwards)" \
+	test "$first" -ge 1 -a "$back" = 0 -a "$recs" -le "$((last - first + 1))"
 check "the trace's last counter $last <= KVM's exits statistic $exits" test "$last" -le "$exits"
-lost="guest0 vcpu 0: $((exits - recs)) of $exits ($((exits - last)) at the end)"
+start=""
+[ "$first" -le 1 ] || start=", $((first - 1)) at the start"
+lost="guest0 vcpu 0: $((exits - recs)) of $exits ($((exits - last)) at the end$start)"
 check "run-host.sh reports the exits the trace lacks: $lost" \
 	grep -qxF "run-host.sh: exits trace.dat lacks (KVM's exits statistic - the trace's last counter + its gaps): $lost" "$out.log"
 bytes=$(jq '.results_stream.bytes' "$out/run.json")
-echo "host-fault.sh: $kind: the trace kept $recs of the guest's $exits exits; lost $((exits - recs)): $((last - recs)) in $gaps gaps, $((exits - last)) at the end; the stream carried $bytes bytes"
+echo "host-fault.sh: $kind: the trace kept $recs of the guest's $exits exits; lost $((exits - recs)): $((last - first + 1 - recs)) in $gaps gaps, $((first - 1)) at the start, $((exits - last)) at the end; the stream carried $bytes bytes"
 finish
