@@ -86,10 +86,9 @@ program="exit-cost -n $n --runs $runs${types:+ --types $types} --json"
 # on a traced host it copies the growing trace out every 0.5 s, and its disk writes complete in
 # the outer machine's real time, which -icount does not control; with it running, traced
 # figures spread by up to 88% over 5 runs and wfi's waits were disturbed (2026-12-07; stopped:
-# hvc aarch32 0.94%, ipi aarch32 0.16%). The host has no pkill: its /proc is searched.
-# shellcheck disable=SC2016 # expanded by the host's shell, not here
-pause_stream='st() { for p in /proc/[0-9]*; do [ "$(cat "$p/comm" 2>/dev/null)" = exitlab-stream ] && kill -"$1" "${p#/proc/}"; done; return 0; }'
-host_cmd="$pause_stream; st STOP; $program >/results/exit-cost-program.json; s=\$?; st CONT; exit \$s"
+# hvc aarch32 0.94%, ipi aarch32 0.16%). The sender's pid is in the pidfile it writes for
+# `exitlab-stream sync` (tools/stream/send.c).
+host_cmd="p=\$(cat /run/exitlab-stream.pid); kill -STOP \"\$p\"; $program >/results/exit-cost-program.json; s=\$?; kill -CONT \"\$p\"; exit \$s"
 # measure NAME: one boot; its exit-cost JSON lands in DIR/NAME/exit-cost-program.json.
 measure() {
 	local name=$1 opts

@@ -78,14 +78,14 @@ def cost_table(doc, ctx, c):
     doc.p(f"{len(stable)} of {len(spreads)} figures repeat to 1% or better over their runs"
           + ("." if len(stable) == len(spreads) else
              "; the others: " + ", ".join(f"{n} ({v:.2f}%)" for n, v in spreads if v > 1) + "."))
-    disturbed = [(f"{t} {arch} {k}", sum(x["disturbed_ops_per_run"]), x["runs"] if "runs" in x else d["runs"])
+    disturbed = [(f"{t} {arch} {k}", sum(x["disturbed_ops_per_run"]))
                  for k in order for t in s[k]["exits"] for arch in ("aarch64", "aarch32")
                  for x in [s[k]["exits"][t].get(arch, {})] if sum(x.get("disturbed_ops_per_run", [])) > 0]
     if disturbed:
         doc.p("Runs kept although some of their operations did not wait (a host interruption "
               "longer than the timer's wait came between its setting and the WFI, so there was no "
               "trap and no wake-up: cheaper operations, counted by the program): "
-              + ", ".join(f"{n}: {k:,} of {r * d['iterations']:,} operations" for n, k, r in disturbed) + ".")
+              + ", ".join(f"{n}: {k:,} of {d['runs'] * d['iterations']:,} operations" for n, k in disturbed) + ".")
     ctx.command(f"benchmarks/exit-cost.sh -n {d['iterations']} --runs {d['runs']} --setups {','.join(order)} --out DIR")
 
 
