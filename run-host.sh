@@ -32,6 +32,25 @@ USAGE
 # Every option's variable (the table in images/run-host-options.sh), from its default and the
 # command line; what depends on more than one option is settled below.
 options_parse "$@"
+# The legacy 32-bit host: its own kernel, board and limits (README, "The legacy 32-bit host").
+if [ "$host_arch" = arm ]; then
+	[ "$kernel" = "$DEFAULT_KERNEL" ] || usage_error "--kernel chooses the arm64 host's kernel; --host-arch arm runs Linux $LEGACY_KERNEL"
+	[ "$guests" = 0 ] || [ "$build_only" = 1 ] ||
+		usage_error "--host-arch arm runs no guest OS (no VMM for a 32-bit KVM host here: README, \"The legacy 32-bit host\"): give --guests 0 and a --host-cmd"
+	[ "$perf_kvm" = 0 ] || usage_error "--perf-kvm: the legacy 32-bit host has no perf"
+	[ "$el2_log" = 0 ] || usage_error "--el2-log reads an AArch64 host's exceptions to EL2, not the legacy host's Hyp mode"
+	[ "$smp" -le 4 ] || usage_error "--host-arch arm: the vexpress-a15 has at most 4 CPUs, not --smp $smp"
+	[ "$cpu" = cortex-a57 ] || usage_error "--cpu chooses the arm64 host's CPU; --host-arch arm runs a cortex-a15"
+	[ -z "$legacy_source" ] || export EXITLAB_LEGACY_SOURCE=$legacy_source
+	select_kernel "$LEGACY_KERNEL"
+	kernel=$LEGACY_KERNEL cpu=cortex-a15 guest_exit_stats=0 guests=0
+	if ! kernel_source_version >/dev/null; then
+		printf '%s: %s\n' "$PROG" "$(kernel_source_missing)" >&2
+		exit 2
+	fi
+elif [ -n "$legacy_source" ]; then
+	usage_error "--legacy-source is the source of --host-arch arm's kernel"
+fi
 # After parsing: the levels are those of --kernel's series.
 select_patches "$patches" || usage_error "--patches is one of $(patch_levels | paste -sd' ') for Linux $kernel, not '$patches'"
 # The guests' statistics hypercalls come with the patch that adds kvm.guest_exit_stats; a level
@@ -86,18 +105,31 @@ case "$guest_arch" in
 arm) guest_kernel_target=guest-armhf guest_rootfs_arch=armhf ;;
 arm64) guest_kernel_target=guest-arm64 guest_rootfs_arch=arm64 ;;
 esac
-if [ -z "$outer_qemu" ]; then
-	phase_begin "outer emulator (Debian's qemu-system-aarch64 + images/qemu-patches)"
-	outer_qemu=$("$ROOT/images/build-qemu.sh")
-	phase_end outer-qemu
+host_dtb=
+if [ "$host_arch" = arm ]; then
+	# The legacy host runs on Debian's own emulator: exitlab's (images/build-qemu.sh) has the
+	# virt board only, and its patches concern AArch64 guests of an AArch64 host.
+	[ -n "$outer_qemu" ] || outer_qemu=$(command -v qemu-system-arm) ||
+		die "qemu-system-arm not found: run images/install-deps.sh"
+	phase_begin "host kernel (32-bit ARM, Linux $kernel, --patches $patches)"
+	host_image=$(EXITLAB_PATCHES=$patches "$ROOT/images/build-legacy-kernel.sh")
+	host_dtb=$(dirname "$host_image")/vexpress-v2p-ca15-tc1.dtb
+	phase_end host-kernel
+else
+	if [ -z "$outer_qemu" ]; then
+		phase_begin "outer emulator (Debian's qemu-system-aarch64 + images/qemu-patches)"
+		outer_qemu=$("$ROOT/images/build-qemu.sh")
+		phase_end outer-qemu
+	fi
+	phase_begin "host kernel (arm64, Linux $kernel, --patches $patches)"
+	host_image=$(EXITLAB_PATCHES=$patches "$ROOT/images/build-kernel.sh" --kernel "$kernel" host-arm64)
+	phase_end host-kernel
 fi
-phase_begin "host kernel (arm64, Linux $kernel, --patches $patches)"
-host_image=$(EXITLAB_PATCHES=$patches "$ROOT/images/build-kernel.sh" --kernel "$kernel" host-arm64)
-phase_end host-kernel
 # Guest images only for runs with guests (an interactive --shell may start some, --build-only
 # builds everything): --guests 0, as the host benchmarks and host tests run, needs neither.
 with_guests=1
 [ "$guests" != 0 ] || [ "$shell" = 1 ] || [ "$build_only" = 1 ] || with_guests=0
+[ "$host_arch" = arm64 ] || with_guests=0
 if [ "$with_guests" = 0 ]; then
 	phase_begin "guest kernel: none (--guests 0)"
 elif [ -z "$guest_kernel" ]; then
@@ -111,9 +143,18 @@ else
 fi
 phase_end guest-kernel
 phase_begin "root filesystems"
-host_base=$("$ROOT/images/build-host-rootfs.sh")
-make -s -C "$ROOT/benchmarks/exit-cost" BUILD="$BUILD_DIR/host-bench" || die "building the host benchmark programs failed"
-host_exitstat=$("$ROOT/images/build-exitstat-arm64.sh")
+# The arm64 host gets exit-cost and exitstat too; the legacy host what it can run (its
+# programs come with --host-files).
+host_exitstat=
+if [ "$host_arch" = arm ]; then
+	host_base=$("$ROOT/images/build-host-rootfs.sh" armhf)
+	stream_arch=armhf
+else
+	host_base=$("$ROOT/images/build-host-rootfs.sh")
+	make -s -C "$ROOT/benchmarks/exit-cost" BUILD="$BUILD_DIR/host-bench" || die "building the host benchmark programs failed"
+	host_exitstat=$("$ROOT/images/build-exitstat-arm64.sh")
+	stream_arch=arm64
+fi
 # The results stream: exitlab-stream for the host (send) and for this side (extract).
 make -s -C "$ROOT/tools/stream" || die "building exitlab-stream (tools/stream) failed"
 stream=$BUILD_DIR/stream
@@ -151,8 +192,11 @@ add_files() {
 work=$out/.boot
 mkdir -p "$work/run/etc/exitlab" "$work/run/usr/bin" "$work/run/guest" "$work/guest-run/etc/exitlab" "$work/guest-run/usr/bin"
 install -m 755 "$ROOT/scripts/host/init" "$work/run/init"
-install -m 755 "$ROOT/scripts/host/exitlab-study" "$BUILD_DIR"/host-bench/* "$stream/arm64/exitlab-stream" "$work/run/usr/bin/"
-cp -a "$host_exitstat/." "$work/run/"
+install -m 755 "$ROOT/scripts/host/exitlab-study" "$stream/$stream_arch/exitlab-stream" "$work/run/usr/bin/"
+if [ -n "$host_exitstat" ]; then
+	install -m 755 "$BUILD_DIR"/host-bench/* "$work/run/usr/bin/"
+	cp -a "$host_exitstat/." "$work/run/"
+fi
 [ -z "$host_files" ] || add_files --host-files "$host_files" "$work/run/usr/bin" "$host_base"
 [ -z "$guest_files" ] || [ "$with_guests" = 0 ] || add_files --guest-files "$guest_files" "$work/guest-run/usr/bin" "$guest_base"
 [ -z "$host_cmd" ] || printf '%s\n' "$host_cmd" >"$work/run/etc/exitlab/host-cmd"
@@ -172,8 +216,10 @@ cat "$host_base" "$work/run.cpio.gz" >"$work/initrd.gz"
 # reaches the host as an I/O error (werror=report), not as a paused machine.
 truncate -s 64G "$work/stream.img"
 
+machine=("${OUTER_MACHINE[@]}")
+[ "$host_arch" = arm64 ] || machine=("${LEGACY_MACHINE[@]}" -dtb "$host_dtb")
 # shellcheck disable=SC2054 # commas belong to QEMU's option syntax
-qemu=("$outer_qemu" "${OUTER_MACHINE[@]}" -cpu "$cpu" -smp "$smp" -m "$mem" -no-reboot
+qemu=("$outer_qemu" "${machine[@]}" -cpu "$cpu" -smp "$smp" -m "$mem" -no-reboot
 	-chardev "stdio,id=console,mux=on,signal=off,logfile=$out/host-console.log"
 	-serial chardev:console
 	-kernel "$host_image" -initrd "$work/initrd.gz"
@@ -195,7 +241,7 @@ if [ "$el2_log" = 1 ]; then
 fi
 
 # --- boot ----------------------------------------------------------------------------------
-phase_begin "booting the KVM host ($cpu, $smp CPUs, ${mem} MiB): $guests $guest_arch guest(s), timeout ${timeout}s"
+phase_begin "booting the KVM host ($host_arch, $cpu, $smp CPUs, ${mem} MiB): $guests $guest_arch guest(s), timeout ${timeout}s"
 # The host stops guests itself at --timeout; this outer limit covers a host that hangs without
 # being noticed by --hang-timeout.
 host_limit=$((timeout + 600))
@@ -238,7 +284,7 @@ if [ "$(stream_value follow hung)" = 1 ]; then
 elif [ "$boot_status" = 124 ]; then
 	log "ERROR: the host did not finish within ${host_limit}s and was stopped (host-console.log kept)"
 elif [ "$boot_status" != 0 ]; then
-	log "ERROR: qemu-system-aarch64 exited with status $boot_status (see $out/host-console.log)"
+	log "ERROR: $(basename "$outer_qemu") exited with status $boot_status (see $out/host-console.log)"
 fi
 
 # --- collect -------------------------------------------------------------------------------

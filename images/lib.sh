@@ -8,11 +8,33 @@ BUILD_DIR=${EXITLAB_BUILD:-$EXITLAB_ROOT/build}
 KERNEL_VERSIONS=(6.1 6.12)
 DEFAULT_KERNEL=6.1
 
+# The legacy host's kernel (./run-host.sh --host-arch arm): Linux 5.4, the last long-term
+# release with 32-bit ARM KVM hosts, which Debian does not package. Its source is a kernel.org
+# release tarball: EXITLAB_LEGACY_SOURCE (run-host.sh --legacy-source), else the one in
+# ../shared/legacy beside the clone (where CI finds it).
+LEGACY_KERNEL=5.4
+legacy_source_default() {
+	local f
+	for f in "$EXITLAB_ROOT"/../shared/legacy/linux-"$LEGACY_KERNEL".*.tar.xz; do
+		[ -f "$f" ] && { (cd "$(dirname "$f")" && printf '%s/%s\n' "$(pwd)" "$(basename "$f")"); return 0; }
+	done
+	return 1
+}
+
 # select_kernel V: the series, source package and tarball the recipes use for Linux V;
 # 1 if exitlab has no series for V. Sourcing this file selects the default.
+# KERNEL_SOURCE_PKG is the Debian package (empty for the legacy kernel, whose tarball is
+# KERNEL_SOURCE_TARBALL, possibly missing: kernel_source_version says so).
 # shellcheck disable=SC2034 # the variables are read by the scripts that source this file
 select_kernel() {
 	local v
+	if [ "$1" = "$LEGACY_KERNEL" ]; then
+		KERNEL_VERSION=$1
+		PATCH_DIR=$EXITLAB_ROOT/kernel-patches/$1
+		KERNEL_SOURCE_PKG=
+		KERNEL_SOURCE_TARBALL=${EXITLAB_LEGACY_SOURCE:-$(legacy_source_default || true)}
+		return 0
+	fi
 	for v in "${KERNEL_VERSIONS[@]}"; do
 		[ "$v" = "$1" ] || continue
 		KERNEL_VERSION=$1
@@ -23,12 +45,45 @@ select_kernel() {
 	done
 	return 1
 }
+
+# kernel_source_version: the selected kernel source's version as cache keys and run.json name
+# it: the Debian package's version, or for a release tarball its name and checksum; nothing
+# (status 1) when the source is missing.
+kernel_source_version() {
+	if [ -n "$KERNEL_SOURCE_PKG" ]; then
+		local v
+		v=$(pkg_version "$KERNEL_SOURCE_PKG")
+		[ -n "$v" ] && [ -f "$KERNEL_SOURCE_TARBALL" ] && echo "$v"
+		return
+	fi
+	[ -n "$KERNEL_SOURCE_TARBALL" ] && [ -f "$KERNEL_SOURCE_TARBALL" ] || return 1
+	printf '%s sha256:%s\n' "$(basename "$KERNEL_SOURCE_TARBALL" .tar.xz)" \
+		"$(sha256sum <"$KERNEL_SOURCE_TARBALL" | cut -c1-16)"
+}
+
+# kernel_source_missing: what to do when kernel_source_version finds no source.
+kernel_source_missing() {
+	if [ -n "$KERNEL_SOURCE_PKG" ]; then
+		echo "$KERNEL_SOURCE_PKG is not installed: run images/install-deps.sh (as root)"
+	elif [ -n "$KERNEL_SOURCE_TARBALL" ]; then
+		echo "the Linux $KERNEL_VERSION source $KERNEL_SOURCE_TARBALL does not exist: download linux-$KERNEL_VERSION.N.tar.xz from kernel.org and give its path with --legacy-source"
+	else
+		echo "no Linux $KERNEL_VERSION source: download linux-$KERNEL_VERSION.N.tar.xz from kernel.org and give its path with --legacy-source (or EXITLAB_LEGACY_SOURCE)"
+	fi
+}
 select_kernel "$DEFAULT_KERNEL"
 
 # The emulated board of the KVM host, as run-host.sh starts it and as images/build-qemu.sh
 # checks its own emulator against Debian's (same devices).
 # shellcheck disable=SC2034,SC2054 # used by the scripts that source this file; QEMU's commas
 OUTER_MACHINE=(-M virt,virtualization=on,gic-version=3 -nodefaults -display none)
+# The legacy 32-bit host's board (run-host.sh --host-arch arm): the Versatile Express with a
+# Cortex-A15, entered in Hyp mode (QEMU 7.2: virtualization defaults to secure, and a secure
+# boot enters Secure SVC, where Linux finds no Hyp mode), device tree from the kernel build
+# (-dtb: QEMU adds its virtio-mmio transports to it); its sound chip gets no host audio.
+# shellcheck disable=SC2034,SC2054 # used by run-host.sh; QEMU's commas
+LEGACY_MACHINE=(-M vexpress-a15,secure=off,virtualization=on -nodefaults -display none
+	-audiodev none,id=noaudio -global pl041.audiodev=noaudio)
 
 log() { printf '%s: %s\n' "${PROG:-exitlab}" "$*" >&2; }
 die() { printf '%s: %s\n' "${PROG:-exitlab}" "$*" >&2; exit 1; }
@@ -252,4 +307,42 @@ pack_cpio() {
 	(cd "$dir" && find . -mindepth 1 | LC_ALL=C sort |
 		cpio --quiet -o -H newc -R 0:0 | gzip -1 -n) >"$out.tmp"
 	mv "$out.tmp" "$out"
+}
+
+# kernel_build_lock TARGET REL: wait until no other kernel build runs on this machine (clones
+# and CI runs share its cores: two at once take longer than one after the other), holding the
+# lock on fd 9 until the caller exits; 0 if whoever held it stored REL in the shared cache
+# meanwhile (fetched: nothing left to build). images/build-kernel.sh has its own copy of this
+# and of make_with_progress, to be replaced by them with its next change (any change to it
+# rekeys every kernel).
+kernel_build_lock() {
+	local target=$1 rel=$2
+	[ -n "$SHARED_CACHE" ] && mkdir -p "$SHARED_CACHE" 2>/dev/null || return 1
+	exec 9>"$SHARED_CACHE/.kernel-build.lock"
+	if ! flock -n 9; then
+		log "$target: another kernel build runs on this machine; waiting for it"
+		flock 9
+	fi
+	shared_fetch "$rel"
+}
+
+# make_with_progress TARGET LOG START COMMAND...: run a quiet build, its output appended to LOG,
+# saying every 30 s how many files it compiled (V=1: the whole output, also in LOG); COMMAND's
+# status.
+make_with_progress() {
+	local target=$1 buildlog=$2 start=$3 pid status=0
+	shift 3
+	if [ "${V:-0}" = 1 ]; then
+		"$@" V=1 2>&1 | tee -a "$buildlog"
+		return "${PIPESTATUS[0]}"
+	fi
+	"$@" >>"$buildlog" 2>&1 &
+	pid=$!
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 30
+		kill -0 "$pid" 2>/dev/null || break
+		log "$target: $(grep -c '^  CC ' "$buildlog" || true) files compiled, $(elapsed "$start")"
+	done
+	wait "$pid" || status=$?
+	return "$status"
 }

@@ -30,12 +30,15 @@ done
 # After the loop: the levels are the selected kernel's.
 select_patches "${level:-$PATCH_LEVEL}" || { echo "prepare-source: --patches is one of $(patch_levels | paste -sd' '), not '${level:-$PATCH_LEVEL}'" >&2; exit 2; }
 
-version=$(pkg_version "$KERNEL_SOURCE_PKG")
-if [ -z "$version" ] || [ ! -f "$KERNEL_SOURCE_TARBALL" ]; then
-	die "$KERNEL_SOURCE_PKG is not installed: run images/install-deps.sh (as root)"
+version=$(kernel_source_version) || die "$(kernel_source_missing)"
+# Debian's linux-source-V (version 6.1.192-3): linux-6.1.192-3; a release tarball (version
+# "linux-5.4.273 sha256:HASH"): linux-5.4.273-HASH.
+if [ -n "$KERNEL_SOURCE_PKG" ]; then
+	src=$BUILD_DIR/src/linux-$version
+else
+	src=$BUILD_DIR/src/${version// sha256:/-}
 fi
-
-src=$BUILD_DIR/src/linux-$version
+source_name=${KERNEL_SOURCE_PKG:-$(basename "$KERNEL_SOURCE_TARBALL")}
 applied=$src/.exitlab-applied-series
 want=$(series_hash)
 
@@ -43,7 +46,7 @@ apply_series() {
 	local f
 	while read -r f; do
 		patch -d "$src" -p1 -s -N --no-backup-if-mismatch <"$f" ||
-			die "$(basename "$f") does not apply to $KERNEL_SOURCE_PKG $version"
+			die "$(basename "$f") does not apply to $source_name $version"
 	done < <(series_files)
 	mkdir -p "$src/.exitlab-series"
 	rm -f "$src/.exitlab-series"/*
@@ -105,13 +108,16 @@ elif [ -d "$src" ]; then
 fi
 
 if [ ! -d "$src" ]; then
-	log "unpacking $KERNEL_SOURCE_PKG $version"
+	log "unpacking $source_name ($version)"
 	mkdir -p "$BUILD_DIR/src"
 	tmp=$BUILD_DIR/src/.unpack.$$
 	rm -rf "$tmp"
 	mkdir -p "$tmp"
 	tar -xf "$KERNEL_SOURCE_TARBALL" -C "$tmp"
-	mv "$tmp/$KERNEL_SOURCE_PKG" "$src"
+	# The archive's one top directory (linux-source-V, linux-V.N).
+	top=("$tmp"/*/)
+	[ "${#top[@]}" = 1 ] || die "$KERNEL_SOURCE_TARBALL: expected one top directory, found ${#top[@]}"
+	mv "${top[0]}" "$src"
 	rmdir "$tmp"
 	# tar keeps the archive's (old) timestamps: objects built from an earlier, differently
 	# patched tree would look newer than their sources and be reused. Make every file new.

@@ -19,17 +19,30 @@
 #   kernel        a version of KERNEL_VERSIONS (images/lib.sh), selected at once
 #   events        SYSTEM[:EVENT],... (trace-cmd record -e)
 #   kernel-image  a readable file, stored as an absolute path, or the word debian
+#   file          a readable file, stored as an absolute path
 #   program       an executable file, stored as an absolute path
 #   dir           a directory, stored as an absolute path
 # RUN.CONF names the variable the host's scripts read (scripts/host/exitlab-study), RUN.JSON
 # the key of run.json's settings; both take the value run-host.sh ends with (after the checks
 # that follow parsing, e.g. --mem's computed default), in the table's order.
-# @KERNELS@ and @DEFAULT_KERNEL@ stand for images/lib.sh's KERNEL_VERSIONS and DEFAULT_KERNEL.
+# @KERNELS@, @DEFAULT_KERNEL@ and @LEGACY_KERNEL@ stand for images/lib.sh's KERNEL_VERSIONS,
+# DEFAULT_KERNEL and LEGACY_KERNEL.
 options_table() {
 	cat <<'OPTIONS'
 --kernel              V       kernel            kernel                @DEFAULT_KERNEL@ -                kernel
 	host kernel: Linux V (@KERNELS@; default @DEFAULT_KERNEL@) with
 	kernel-patches/V; the guests' kernel is always the default's
+--host-arch           ARCH    host_arch         choice:arm64,arm      arm64            HOST_ARCH        host_arch
+	the KVM host: arm64 (default) or arm, the legacy 32-bit host of the
+	first KVM/ARM measurements: a Cortex-A15 in Hyp mode on a simulated
+	vexpress-a15 (Debian's qemu-system-arm), Linux @LEGACY_KERNEL@ with
+	kernel-patches/@LEGACY_KERNEL@ (--kernel does not apply). It runs no
+	guest OS (no VMM exists for it here: --guests 0), only host programs
+	(--host-cmd, --host-files); README, "The legacy 32-bit host"
+--legacy-source       FILE    legacy_source     file                  -                -                -
+	the Linux @LEGACY_KERNEL@ release tarball for --host-arch arm
+	(linux-@LEGACY_KERNEL@.N.tar.xz from kernel.org; default
+	$EXITLAB_LEGACY_SOURCE, else ../shared/legacy's beside the clone)
 --patches             LEVEL   patches           text                  all              -                patches
 	how much of kernel-patches/V/series the host kernel gets: all (the
 	default), counter (the per-vcpu exit counter in kvm_exit only) or none
@@ -184,7 +197,8 @@ options_usage() {
 			fi
 			first=0
 		done <<<"${OPT_HELPS[i]}"
-	done | sed -e "s/@KERNELS@/${KERNEL_VERSIONS[*]}/" -e "s/@DEFAULT_KERNEL@/$DEFAULT_KERNEL/"
+	done | sed -e "s/@KERNELS@/${KERNEL_VERSIONS[*]}/" -e "s/@DEFAULT_KERNEL@/$DEFAULT_KERNEL/" \
+		-e "s/@LEGACY_KERNEL@/$LEGACY_KERNEL/g"
 }
 
 usage_error() { printf '%s: %s (see --help)\n' "$PROG" "$1" >&2; exit 2; }
@@ -208,6 +222,9 @@ option_value() {
 			usage_error "$opt is $(sed -e 's/,\([^,]*\)$/ or \1/' -e 's/,/, /g' <<<"$words"), not '$val'" ;;
 	kernel) select_kernel "$val" || usage_error "$opt is one of ${KERNEL_VERSIONS[*]}, not '$val'" ;;
 	events) [[ "$val" =~ ^[A-Za-z0-9_:*,]+$ ]] || usage_error "$opt takes SYSTEM[:EVENT],... not '$val'" ;;
+	file)
+		if [ ! -f "$val" ] || [ ! -r "$val" ]; then usage_error "$opt: cannot read '$val'"; fi
+		absolute "$val" ;;
 	kernel-image)
 		[ "$val" = debian ] && return 0
 		if [ ! -f "$val" ] || [ ! -r "$val" ]; then

@@ -31,7 +31,7 @@ while [ $# -gt 0 ]; do
 		case "$1" in
 		--out) out=$2 ;;
 		--host-image) host_image=$2 ;;
-		--kernel) select_kernel "$2" || die "--kernel is one of ${KERNEL_VERSIONS[*]}, not '$2'" ;;
+		--kernel) select_kernel "$2" || die "--kernel is one of ${KERNEL_VERSIONS[*]} $LEGACY_KERNEL, not '$2'" ;;
 		--patches) level=$2 ;;
 		--host-packages) host_packages=$2 ;;
 		--outer-cmd) outer_cmd=$2 ;;
@@ -122,7 +122,7 @@ jq -n \
 	--arg exitlab "$(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown)" \
 	--arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
 	--arg release "$release" \
-	--arg source "$KERNEL_SOURCE_PKG $(pkg_version "$KERNEL_SOURCE_PKG")" \
+	--arg source "${KERNEL_SOURCE_PKG:-$(basename "$KERNEL_SOURCE_TARBALL")} $(kernel_source_version || true)" \
 	--arg level "$PATCH_LEVEL" \
 	--arg series "$(series_hash)" \
 	--arg patches "$(series_files | xargs -r -n1 basename | paste -sd' ')" \

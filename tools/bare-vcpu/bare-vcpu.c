@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "bare-vcpu.h"
+#include "arch.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,11 +18,6 @@ static int fail(struct bare_vm *vm, const char *what)
 	return -err;
 }
 
-static uint64_t core_reg_id(size_t offset)
-{
-	return KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | (offset / sizeof(uint32_t));
-}
-
 int bare_vcpu_set_reg(struct bare_vm *vm, unsigned int vcpu, uint64_t id, uint64_t value)
 {
 	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)&value };
@@ -35,6 +31,7 @@ int bare_vcpu_get_reg(struct bare_vm *vm, unsigned int vcpu, uint64_t id, uint64
 {
 	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)value };
 
+	*value = 0;
 	if (ioctl(vm->vcpu_fd[vcpu], KVM_GET_ONE_REG, &reg) < 0)
 		return fail(vm, "KVM_GET_ONE_REG");
 	return 0;
@@ -42,24 +39,22 @@ int bare_vcpu_get_reg(struct bare_vm *vm, unsigned int vcpu, uint64_t id, uint64
 
 int bare_vcpu_set_xreg(struct bare_vm *vm, unsigned int vcpu, unsigned int n, uint64_t value)
 {
-	return bare_vcpu_set_reg(vm, vcpu, core_reg_id(offsetof(struct kvm_regs, regs.regs[0]) +
-						       n * sizeof(uint64_t)), value);
+	return bare_vcpu_set_reg(vm, vcpu, bare_xreg_id(n), value);
 }
 
 int bare_vcpu_get_xreg(struct bare_vm *vm, unsigned int vcpu, unsigned int n, uint64_t *value)
 {
-	return bare_vcpu_get_reg(vm, vcpu, core_reg_id(offsetof(struct kvm_regs, regs.regs[0]) +
-						       n * sizeof(uint64_t)), value);
+	return bare_vcpu_get_reg(vm, vcpu, bare_xreg_id(n), value);
 }
 
 int bare_vcpu_set_pc(struct bare_vm *vm, unsigned int vcpu, uint64_t pc)
 {
-	return bare_vcpu_set_reg(vm, vcpu, core_reg_id(offsetof(struct kvm_regs, regs.pc)), pc);
+	return bare_vcpu_set_reg(vm, vcpu, bare_pc_id(), pc);
 }
 
 int bare_vcpu_get_pc(struct bare_vm *vm, unsigned int vcpu, uint64_t *pc)
 {
-	return bare_vcpu_get_reg(vm, vcpu, core_reg_id(offsetof(struct kvm_regs, regs.pc)), pc);
+	return bare_vcpu_get_reg(vm, vcpu, bare_pc_id(), pc);
 }
 
 int bare_vm_set_memory(struct bare_vm *vm, uint32_t slot, uint64_t gpa, uint64_t size, void *host)
@@ -121,6 +116,7 @@ static int create_vgic(struct bare_vm *vm)
 static int create_vcpu(struct bare_vm *vm, unsigned int i)
 {
 	struct kvm_vcpu_init init;
+	const char *unsupported;
 	int fd, err;
 
 	fd = ioctl(vm->vm, KVM_CREATE_VCPU, (unsigned long)i);
@@ -130,8 +126,11 @@ static int create_vcpu(struct bare_vm *vm, unsigned int i)
 	if (ioctl(vm->vm, KVM_ARM_PREFERRED_TARGET, &init) < 0)
 		return fail(vm, "KVM_ARM_PREFERRED_TARGET");
 	init.features[0] |= 1U << KVM_ARM_VCPU_PSCI_0_2;
-	if (vm->flags & BARE_AARCH32)
-		init.features[0] |= 1U << KVM_ARM_VCPU_EL1_32BIT;
+	unsupported = bare_vcpu_features(&init.features[0], vm->flags & BARE_AARCH32);
+	if (unsupported) {
+		vm->failed = unsupported;
+		return -EINVAL;
+	}
 	if (ioctl(fd, KVM_ARM_VCPU_INIT, &init) < 0)
 		return fail(vm, "KVM_ARM_VCPU_INIT");
 	err = bare_vcpu_set_pc(vm, i, BARE_MEM_BASE);
@@ -190,6 +189,10 @@ int bare_vm_create(struct bare_vm *vm, const void *code, size_t code_bytes, unsi
 	vm->flags = flags;
 	if (nvcpus < 1 || nvcpus > BARE_MAX_VCPUS || code_bytes > BARE_MEM_SIZE) {
 		vm->failed = "bare_vm_create (vcpus or code size out of range)";
+		return -EINVAL;
+	}
+	if ((flags & BARE_VGIC_V3) && bare_vgic_v3_unsupported()) {
+		vm->failed = bare_vgic_v3_unsupported();
 		return -EINVAL;
 	}
 	err = create(vm, code, code_bytes);

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Bare KVM VMs for programs that run inside the emulated arm64 host (KVM selftests style, no
- * guest OS): guest RAM at BARE_MEM_BASE holding the given code, one to BARE_MAX_VCPUS vcpus
- * (AArch64 or AArch32 EL1, PSCI 0.2) starting there, optionally an in-kernel GICv3
- * (distributor at BARE_GICD_BASE, redistributors from BARE_GICR_BASE). Nothing else is mapped,
- * so an access to BARE_MMIO_ADDR is an MMIO exit to the program.
+ * Bare KVM VMs for programs that run inside the emulated KVM host, arm64 or the legacy 32-bit
+ * ARM one (arch.h says what differs), KVM selftests style, no guest OS: guest RAM at
+ * BARE_MEM_BASE holding the given code, one to BARE_MAX_VCPUS vcpus (AArch64 or AArch32 EL1,
+ * PSCI 0.2) starting there, optionally an in-kernel GICv3 (distributor at BARE_GICD_BASE,
+ * redistributors from BARE_GICR_BASE; arm64 hosts). Nothing else is mapped, so an access to
+ * BARE_MMIO_ADDR is an MMIO exit to the program.
  *
  * Every function returns 0 or -errno and never exits; on failure vm->failed names the call that
  * failed, for the caller's message ("prog: <vm->failed>: strerror(-ret)"). bare_vm_create()

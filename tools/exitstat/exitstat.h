@@ -43,6 +43,7 @@ const char *es_ec_name(unsigned int ec);	/* NULL if reserved */
 const char *es_ec_description(unsigned int ec);
 const char *es_ret_name(long ret);		/* NULL if unknown */
 int es_exit_class(long ret, unsigned int ec);
+long es_ret_by_name(const char *name);	/* a kernel's ret name -> ES_RET_*, or -1 */
 const char *es_class_name(int cls);		/* "CP15_32", "IRQ", ... */
 int es_class_from_name(const char *name);	/* -EINVAL if unknown */
 long es_class_ret(int cls);
@@ -163,6 +164,8 @@ struct es_event_layout {
 	struct es_slot slot[ES_MAX_FIELDS];
 };
 
+#define ES_MAX_RET_CODES 16
+
 struct es_layout {
 	bool swap;			/* file endianness differs from ours */
 	bool patched;			/* kvm_exit carries vm_pid/vcpu_id/exit_count */
@@ -170,6 +173,10 @@ struct es_layout {
 	unsigned int max_id;
 	uint8_t *kind_by_id;		/* [max_id + 1] */
 	struct es_event_layout ev[ES_EV_NKINDS];	/* by kind */
+	/* kvm_exit's ret in this trace's numbering -> ES_RET_* (a 32-bit ARM
+	 * host numbers its Hyp vectors); nret 0: the numbering is arm64's. */
+	unsigned int nret;
+	struct { int64_t raw, ret; } ret_map[ES_MAX_RET_CODES];
 };
 
 int es_layout_init(struct es_layout *layout, struct tep_handle *tep,

@@ -96,6 +96,32 @@ const char *es_ret_name(long ret)
 	return NULL;
 }
 
+/*
+ * kvm_exit's ret by the name the trace's own format gives it (its
+ * __print_symbolic table), in arm64's numbering (ES_RET_*), or -1. arm64
+ * (arch/arm64/include/asm/kvm_arm.h): IRQ, SERROR, TRAP, IL, HYP_GONE. A
+ * 32-bit ARM host (Linux <= 5.6, arch/arm/include/asm/kvm_arm.h) numbers the
+ * Hyp vector its exit came through: traps arrive as PREF_ABORT, DATA_ABORT or
+ * HVC (ARM_EXCEPTION_IS_TRAP, so esr_ec holds the HSR's class), interrupts as
+ * IRQ; RESET, UNDEFINED, SOFTWARE and FIQ have no arm64 counterpart.
+ */
+long es_ret_by_name(const char *name)
+{
+	static const struct { const char *name; long ret; } names[] = {
+		{ "IRQ", ES_RET_IRQ }, { "SERROR", ES_RET_SERROR },
+		{ "TRAP", ES_RET_TRAP }, { "IL", ES_RET_IL },
+		{ "HYP_GONE", ES_RET_HYP_GONE },
+		{ "PREF_ABORT", ES_RET_TRAP }, { "DATA_ABORT", ES_RET_TRAP },
+		{ "HVC", ES_RET_TRAP },
+	};
+	size_t i;
+
+	for (i = 0; name && i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(names[i].name, name))
+			return names[i].ret;
+	return -1;
+}
+
 int es_exit_class(long ret, unsigned int ec)
 {
 	switch (ret) {

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# The legacy 32-bit KVM host (./run-host.sh --host-arch arm, issue 15): Linux 5.4 with
+# kernel-patches/5.4 on a simulated vexpress-a15 enters Hyp mode and initialises KVM; a traced
+# bare-vcpu program (tests/host/hvc-count: 2 AArch32 vcpus, 500 in-kernel hypercalls each, then
+# one MMIO store) runs in it; the trace, read as `trace-cmd report -N` text, has per vcpu an
+# EXIT counter that starts at 1 and never skips, exactly the hypercalls and MMIO exits the
+# program caused, and last counters that add up to KVM's own exits statistic (debugfs, which
+# counts the host's interrupts and stage-2 faults too); exitstat agrees on the same file.
+# SKIP without the Linux 5.4 source (../shared/legacy beside the clone, or
+# EXITLAB_LEGACY_SOURCE): README, "The legacy 32-bit host".
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/lib.sh
+. "$ROOT/tests/lib.sh"
+EXITSTAT=${EXITSTAT:-$BUILD_DIR/exitstat/exitstat}
+VCPUS=2 HVCS=500
+
+select_kernel "$LEGACY_KERNEL"
+if ! kernel_source_version >/dev/null; then
+	echo "SKIP e2e-legacy-host ($(kernel_source_missing))"
+	exit 77
+fi
+kernel=$("$ROOT/images/build-legacy-kernel.sh") || { fail "images/build-legacy-kernel.sh"; finish; exit 1; }
+programs=$BUILD_DIR/host-tests-armhf
+make -s -C "$ROOT/tests/host" legacy BUILD="$BUILD_DIR/host-tests" LEGACY_UAPI="$(dirname "$kernel")/uapi" ||
+	{ fail "building tests/host's legacy programs"; finish; exit 1; }
+make -s -C "$ROOT" exitstat || { fail "make exitstat"; finish; exit 1; }
+
+out=$BUILD_DIR/test-runs/legacy-host
+rm -rf "$out"
+status=0
+"$ROOT/run-host.sh" --out "$out" --host-arch arm --guests 0 --host-files "$programs" \
+	--host-cmd "hvc-count --vcpus $VCPUS --hvcs $HVCS" || status=$?
+check "run-host.sh --host-arch arm exits 0 (status $status)" test "$status" = 0
+check "the host entered Hyp mode on every CPU" grep -q 'CPU: All CPU(s) started in HYP mode' "$out/host-dmesg.log"
+check "KVM initialised in Hyp mode" grep -q 'kvm \[1\]: Hyp mode initialized successfully' "$out/host-dmesg.log"
+check_quiet "run.json: host_arch arm, Linux 5.4 with the series" \
+	jq -e '.settings.host_arch == "arm" and (.host_kernel.release | startswith("5.4.")) and
+		(.host_kernel.patches | length) > 0' "$out/run.json"
+json=$(grep '^{' "$out/host-cmd.log" || true)
+if ! jq -e .kvm.exits <<<"$json" >/dev/null 2>&1; then
+	fail "hvc-count printed its JSON (host-cmd.log: $(head -c 300 "$out/host-cmd.log" 2>/dev/null))"
+	finish
+	exit 1
+fi
+pass "hvc-count: $json"
+
+# The independent count: the report's text, field by field.
+trace-cmd report -N "$out/trace.dat" 2>/dev/null |
+	awk -v vm="$(jq .vm_pid <<<"$json")" '
+	/ kvm_exit: / {
+		if (!match($0, /HSR_EC: 0x[0-9a-f]+/)) next
+		ec = substr($0, RSTART + 8, RLENGTH - 8)
+		if (!match($0, /VM: -?[0-9]+, VCPU: [0-9]+, EXIT: [0-9]+$/)) next
+		split(substr($0, RSTART, RLENGTH), f, /[ ,]+/)
+		if (f[2] != vm) next
+		v = f[4]; c = f[6]
+		if (!(v in last)) first[v] = c
+		else if (c != last[v] + 1) gaps[v]++
+		last[v] = c; n[v]++
+		if (ec == "0x0012") hvc[v]++
+		if (ec == "0x0024") dabt[v]++
+	}
+	END { for (v in n) printf "%s %d %d %d %d %d %d\n", v, first[v], last[v], n[v], gaps[v] + 0, hvc[v] + 0, dabt[v] + 0 }' |
+	sort -n >"$out/report-counts.txt"
+exits=$(jq .kvm.exits <<<"$json")
+check "the trace has $VCPUS vcpus of the VM" test "$(wc -l <"$out/report-counts.txt")" = "$VCPUS"
+sum=0
+while read -r v first last n gaps hvc dabt; do
+	check "vcpu $v: the EXIT counter starts at 1, never skips ($n records, last $last, $gaps gaps)" \
+		test "$first $gaps $n" = "1 0 $last"
+	check "vcpu $v: $hvc HVC exits (the program made $HVCS), $dabt data aborts (its 1 MMIO store)" \
+		test "$hvc $dabt" = "$HVCS 1"
+	sum=$((sum + last))
+done <"$out/report-counts.txt"
+check "the last counters add up to KVM's exits statistic ($sum, KVM: $exits)" test "$sum" = "$exits"
+# shellcheck disable=SC2016 # $n and $v are jq variables
+check_quiet "KVM counted the program's hypercalls and MMIO exits" \
+	jq -e --argjson n $((VCPUS * HVCS)) --argjson v "$VCPUS" \
+		'.kvm.hvc_exit_stat == $n and .kvm.mmio_exit_user == $v' <<<"$json"
+
+# exitstat on the same 32-bit host trace: its ret numbering (HVC, DATA_ABORT, ...) read from the
+# trace's own format.
+if "$EXITSTAT" summary --json "$out/trace.dat" >"$out/summary.json"; then
+	# shellcheck disable=SC2016 # $e and $n are jq variables
+	check_quiet "exitstat: $exits exits, $((VCPUS * HVCS)) HVC32, no unknown ret code" \
+		jq -e --argjson e "$exits" --argjson n $((VCPUS * HVCS)) '
+			([.classes[] | select(.class == "ALL")][0].exits == $e) and
+			([.classes[] | select(.class == "HVC32")][0].exits == $n) and
+			([.classes[] | select(.class == "OTHER_RET")] | length == 0)' "$out/summary.json"
+else
+	fail "exitstat summary on the legacy host's trace"
+fi
+finish
