@@ -96,7 +96,8 @@ check_trace() {
 
 	# With the exits filtered out (-F), the plugin never sees them: every AArch32 access is
 	# named by every space that knows its encoding, marked "?", exitstat's name among them.
-	with_plugin -F kvm_sys_access "$trace" 2>/dev/null >"$tmp/report-F"
+	# (trace-cmd report -F fails on a trace without the event: the legacy 32-bit host's.)
+	with_plugin -F kvm_sys_access "$trace" 2>/dev/null >"$tmp/report-F" || : >"$tmp/report-F"
 	jq -r '.registers[] | select(.source == "kvm_sys_access" and .space != "AArch64")
 		| "\(.encoding)\t\(.register)\t\(.count)"' "$tmp/sysreg.json" >"$tmp/aarch32"
 	local guesses

@@ -160,53 +160,6 @@ static int map_events(struct es_layout *layout, struct tep_handle *tep,
 	return 0;
 }
 
-/*
- * kvm_exit's ret numbering from the trace's own print format: the first
- * argument, __print_symbolic(REC->ret, {value, "NAME"}...). Where a value's
- * name means another ES_RET_* than the value itself (a 32-bit ARM host's
- * "HVC" is 7, arm64's TRAP 2), keep the table; es_decode translates.
- */
-static void map_ret_codes(struct es_layout *l, struct tep_event *ev)
-{
-	struct tep_print_arg *a = ev->print_fmt.args;
-	struct tep_print_flag_sym *s;
-	unsigned int n = 0;
-	bool identity = true;
-
-	if (!a || a->type != TEP_PRINT_SYMBOL || !a->symbol.field ||
-	    a->symbol.field->type != TEP_PRINT_FIELD || !a->symbol.field->field.name ||
-	    strcmp(a->symbol.field->field.name, "ret"))
-		return;
-	for (s = a->symbol.symbols; s; s = s->next) {
-		char *end;
-		long long raw;
-
-		if (!s->value || n == ES_MAX_RET_CODES)
-			return;
-		errno = 0;
-		raw = strtoll(s->value, &end, 0);
-		if (errno || end == s->value || *end)
-			return;		/* not a number: keep the numbering */
-		l->ret_map[n].raw = raw;
-		l->ret_map[n].ret = es_ret_by_name(s->str);
-		if (l->ret_map[n].ret != raw)
-			identity = false;
-		n++;
-	}
-	l->nret = identity ? 0 : n;
-}
-
-/* ret in arm64's numbering (a value the table lacks: HYP_GONE as is, else -1) */
-static int64_t map_ret(const struct es_layout *l, int64_t raw)
-{
-	unsigned int i;
-
-	for (i = 0; i < l->nret; i++)
-		if (l->ret_map[i].raw == raw)
-			return l->ret_map[i].ret;
-	return raw == ES_RET_HYP_GONE ? raw : -1;
-}
-
 int es_layout_init(struct es_layout *layout, struct tep_handle *tep,
 		   struct es_error *err)
 {
@@ -240,7 +193,7 @@ int es_layout_init(struct es_layout *layout, struct tep_handle *tep,
 	}
 	/* Our kernel patch appends these; their presence marks a patched trace. */
 	layout->patched = layout->ev[ES_EV_EXIT].patched;
-	map_ret_codes(layout, exit_ev);
+	es_ret_map_init(&layout->ret_map, exit_ev);
 	return map_events(layout, tep, err);
 }
 
@@ -367,7 +320,7 @@ int es_decode(const struct es_layout *l, const void *record, uint32_t size,
 	for (s = el->slot, end = s + el->nslots; s < end; s++)
 		decode_slot(l, data, s, ev);
 	ev->kind = (enum es_kind)l->kind_by_id[id];
-	if (l->nret && ev->kind == ES_EV_EXIT)
-		ev->u.exit.ret = map_ret(l, ev->u.exit.ret);
+	if (l->ret_map.n && ev->kind == ES_EV_EXIT)
+		ev->u.exit.ret = es_ret_map(&l->ret_map, ev->u.exit.ret);
 	return 0;
 }

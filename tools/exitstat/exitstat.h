@@ -164,7 +164,21 @@ struct es_event_layout {
 	struct es_slot slot[ES_MAX_FIELDS];
 };
 
+/*
+ * kvm_exit's ret in a trace's own numbering -> ES_RET_* (retmap.c): a 32-bit
+ * ARM host numbers its Hyp vectors (HVC 7, DATA_ABORT 4, IRQ 5), arm64 its
+ * exit kinds (TRAP 2, IRQ 0). Read from the event's print format; n 0: the
+ * numbering is arm64's and ret is used as it is.
+ */
 #define ES_MAX_RET_CODES 16
+struct es_ret_map {
+	unsigned int n;
+	struct { int64_t raw, ret; } e[ES_MAX_RET_CODES];
+};
+struct tep_event;
+void es_ret_map_init(struct es_ret_map *m, struct tep_event *kvm_exit);
+/* ret in arm64's numbering (a value the table lacks: HYP_GONE as is, else -1) */
+int64_t es_ret_map(const struct es_ret_map *m, int64_t raw);
 
 struct es_layout {
 	bool swap;			/* file endianness differs from ours */
@@ -173,10 +187,7 @@ struct es_layout {
 	unsigned int max_id;
 	uint8_t *kind_by_id;		/* [max_id + 1] */
 	struct es_event_layout ev[ES_EV_NKINDS];	/* by kind */
-	/* kvm_exit's ret in this trace's numbering -> ES_RET_* (a 32-bit ARM
-	 * host numbers its Hyp vectors); nret 0: the numbering is arm64's. */
-	unsigned int nret;
-	struct { int64_t raw, ret; } ret_map[ES_MAX_RET_CODES];
+	struct es_ret_map ret_map;	/* kvm_exit's ret numbering */
 };
 
 int es_layout_init(struct es_layout *layout, struct tep_handle *tep,

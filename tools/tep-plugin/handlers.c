@@ -58,6 +58,9 @@ static int kvm_exit_handler(struct trace_seq *s, struct tep_record *record,
 		return lacks(s, record, "ret");
 	if (!xl_field(event, record, "esr_ec", &ec))
 		return lacks(s, record, "esr_ec");
+	if (((struct xl_ctx *)context)->ret_map.n)	/* a 32-bit ARM host's */
+		ret = (unsigned long long)es_ret_map(&((struct xl_ctx *)context)->ret_map,
+						     (long long)ret);
 	cls = es_exit_class((long)(long long)ret, (unsigned int)ec);
 	xl_saw_exit(context, pid_of(event, record), cls, record->ts);
 	if (cls < 64)

@@ -160,6 +160,8 @@ enum xl_arch xl_arch(struct xl_ctx *ctx)
 	ctx->arch = arm64 ? XL_ARCH_ARM64 : XL_ARCH_OTHER;
 	if (!arm64)
 		give_back(ctx);
+	else
+		es_ret_map_init(&ctx->ret_map, tep_find_event_by_name(ctx->tep, "kvm", "kvm_exit"));
 	return ctx->arch;
 }
 

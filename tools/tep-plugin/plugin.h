@@ -14,6 +14,8 @@
 
 #include <event-parse.h>
 
+#include "exitstat.h"
+
 #define XL_EXPORT __attribute__((visibility("default")))
 
 enum xl_arch {
@@ -35,6 +37,7 @@ struct xl_ctx {
 	struct tep_handle *tep;
 	struct xl_ctx *next;
 	enum xl_arch arch;
+	struct es_ret_map ret_map;	/* kvm_exit's ret numbering (32-bit hosts) */
 	struct xl_thread *threads;	/* open addressing, power-of-two size */
 	uint32_t nthreads, cap;
 };
