@@ -143,17 +143,19 @@ else
 fi
 phase_end guest-kernel
 phase_begin "root filesystems"
-# The arm64 host gets exit-cost and exitstat too; the legacy host what it can run (its
-# programs come with --host-files).
+# The arm64 host gets exit-cost and exitstat; the legacy host exit-cost, built against its
+# kernel's uapi headers (exitstat reads its traces outside).
 host_exitstat=
 if [ "$host_arch" = arm ]; then
 	host_base=$("$ROOT/images/build-host-rootfs.sh" armhf)
-	stream_arch=armhf
+	make -s -C "$ROOT/benchmarks/exit-cost" legacy BUILD="$BUILD_DIR/host-bench" \
+		LEGACY_UAPI="$(dirname "$host_image")/uapi" || die "building the host benchmark programs failed"
+	host_bench=$BUILD_DIR/host-bench-armhf stream_arch=armhf
 else
 	host_base=$("$ROOT/images/build-host-rootfs.sh")
 	make -s -C "$ROOT/benchmarks/exit-cost" BUILD="$BUILD_DIR/host-bench" || die "building the host benchmark programs failed"
 	host_exitstat=$("$ROOT/images/build-exitstat-arm64.sh")
-	stream_arch=arm64
+	host_bench=$BUILD_DIR/host-bench stream_arch=arm64
 fi
 # The results stream: exitlab-stream for the host (send) and for this side (extract).
 make -s -C "$ROOT/tools/stream" || die "building exitlab-stream (tools/stream) failed"
@@ -192,11 +194,8 @@ add_files() {
 work=$out/.boot
 mkdir -p "$work/run/etc/exitlab" "$work/run/usr/bin" "$work/run/guest" "$work/guest-run/etc/exitlab" "$work/guest-run/usr/bin"
 install -m 755 "$ROOT/scripts/host/init" "$work/run/init"
-install -m 755 "$ROOT/scripts/host/exitlab-study" "$stream/$stream_arch/exitlab-stream" "$work/run/usr/bin/"
-if [ -n "$host_exitstat" ]; then
-	install -m 755 "$BUILD_DIR"/host-bench/* "$work/run/usr/bin/"
-	cp -a "$host_exitstat/." "$work/run/"
-fi
+install -m 755 "$ROOT/scripts/host/exitlab-study" "$stream/$stream_arch/exitlab-stream" "$host_bench"/* "$work/run/usr/bin/"
+[ -z "$host_exitstat" ] || cp -a "$host_exitstat/." "$work/run/"
 [ -z "$host_files" ] || add_files --host-files "$host_files" "$work/run/usr/bin" "$host_base"
 [ -z "$guest_files" ] || [ "$with_guests" = 0 ] || add_files --guest-files "$guest_files" "$work/guest-run/usr/bin" "$guest_base"
 [ -z "$host_cmd" ] || printf '%s\n' "$host_cmd" >"$work/run/etc/exitlab/host-cmd"

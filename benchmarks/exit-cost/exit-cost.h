@@ -31,6 +31,7 @@ struct ec_type {
 	int idle_spinner;		/* wfi: a SCHED_IDLE busy thread on vcpu 0's CPU */
 	int wait;			/* wfi: the timer's wait is subtracted */
 	struct ec_expect expect[EC_MAX_EXPECT];
+	const char *legacy_skip;	/* why it does not run on the 32-bit ARM host, or NULL */
 };
 
 extern const struct ec_type ec_types[];

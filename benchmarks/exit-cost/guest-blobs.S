@@ -10,3 +10,4 @@ exit_cost_guest32_end:
 exit_cost_guest64:
 	.incbin "guest-aarch64.bin"
 exit_cost_guest64_end:
+	.section .note.GNU-stack,"",%progbits

@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "arch.h"
 #include "bare-vcpu.h"
 #include "exit-cost.h"
 #include "guest-abi.h"
@@ -36,6 +37,10 @@ extern const uint32_t exit_cost_guest32[], exit_cost_guest32_end[];
 #define PAGE_BYTES 4096ULL
 #define GICD_CTLR 0x0
 #define GICD_CTLR_ENABLE_G1 0x2
+#define GICD_CTLR_ENABLE_V2 0x1		/* GICv2: the distributor's Enable */
+#ifndef KVM_CAP_HALT_POLL		/* the legacy host's 5.4 uapi: nothing to turn off */
+#define KVM_CAP_HALT_POLL 0
+#endif
 #define GICD_IIDR 0x8
 #define GICR_ISENABLER0 0x10100ULL	/* in the redistributor's SGI frame */
 #define READY_WAIT_NS 20000000000.0	/* ipi: how long vcpu 1 may take to get ready */
@@ -81,14 +86,6 @@ static int pin(int cpu)
 	return sched_setaffinity(0, sizeof(set), &set) < 0 ? -errno : 0;
 }
 
-static uint64_t counter_hz(void)
-{
-	uint64_t hz;
-
-	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(hz));
-	return hz;
-}
-
 /* s2fault: memory slot 1 anew (deleting it drops KVM's stage-2 mappings), so every page
  * faults again. */
 static int reset_fault_slot(struct bench *b, int exists)
@@ -126,9 +123,13 @@ static int setup_fault_memory(struct bench *b, long n)
 }
 
 /* The distributor on, the virtual timer's PPI enabled on vcpu 0; no halt polling (a vcpu that
- * polls keeps its emulated CPU busy; under -icount that CPU's instructions are the clock). */
+ * polls keeps its emulated CPU busy; under -icount that CPU's instructions are the clock). On
+ * the 32-bit host: a GICv2, whose distributor only is switched on (the types that take
+ * interrupts do not run there), and Linux 5.4 has no KVM_CAP_HALT_POLL (it polls only for
+ * the blocking wfi, which does not run there either). */
 static int setup_vm(struct bench *b, long n)
 {
+	int v2 = bare_vgic_v3_unsupported() != NULL;
 	const uint32_t *code = b->aarch32 ? exit_cost_guest32 : exit_cost_guest64;
 	const uint32_t *end = b->aarch32 ? exit_cost_guest32_end : exit_cost_guest64_end;
 	unsigned int v;
@@ -139,18 +140,22 @@ static int setup_vm(struct bench *b, long n)
 		return -E2BIG;
 	}
 	err = bare_vm_create(&b->vm, code, (size_t)(end - code) * sizeof(*code), b->t->nvcpus,
-			     BARE_VGIC_V3 | (b->aarch32 ? BARE_AARCH32 : 0));
-	if (!err)
+			     (v2 ? BARE_VGIC_V2 : BARE_VGIC_V3) | (b->aarch32 ? BARE_AARCH32 : 0));
+	if (!err && !v2 && KVM_CAP_HALT_POLL)
 		err = bare_vm_enable_cap(&b->vm, KVM_CAP_HALT_POLL, 0);
 	if (!err)
-		err = bare_vgic_write(&b->vm, KVM_DEV_ARM_VGIC_GRP_DIST_REGS, GICD_CTLR, GICD_CTLR_ENABLE_G1);
-	if (!err)
+		err = bare_vgic_write(&b->vm, KVM_DEV_ARM_VGIC_GRP_DIST_REGS, GICD_CTLR,
+				      v2 ? GICD_CTLR_ENABLE_V2 : GICD_CTLR_ENABLE_G1);
+	if (!err && !v2)
 		err = bare_vgic_write(&b->vm, KVM_DEV_ARM_VGIC_GRP_REDIST_REGS, GICR_ISENABLER0,
 				      1U << EC_VTIMER_INTID);
 	if (err)
 		return b->vm.no_kvm ? err : vm_error(b, err);
 	for (v = 0; v < b->t->nvcpus; v++) {
 		err = kvm_stats_open(&b->stats[v], b->vm.vcpu_fd[v]);
+		/* Linux < 5.14: the VM's debugfs sums, a vcpu's own in a VM of one vcpu */
+		if (err == -ENOTTY && b->t->nvcpus == 1)
+			err = kvm_stats_open_debugfs(&b->stats[v], b->vm.vm);
 		if (err) {
 			fprintf(stderr, "%s: vcpu %u: %s: %s\n", PROG, v, b->stats[v].failed, strerror(-err));
 			return err;
@@ -468,13 +473,17 @@ int ec_measure(const struct ec_type *type, int aarch32, const struct ec_options 
 	struct bench b = { .t = type, .aarch32 = aarch32, .arch = aarch32 ? "aarch32" : "aarch64",
 			   .verbose = o->verbose, .timeout_s = o->batch_timeout_s };
 	long ncpus = sysconf(_SC_NPROCESSORS_ONLN);
-	uint64_t hz = counter_hz();
+	uint64_t hz = bare_counter_hz();
 	unsigned int v;
 	int err;
 
 	memset(r, 0, sizeof(*r));
 	for (v = 0; v < EC_MAX_VCPUS; v++)
 		b.stats[v].fd = -1;
+	if (bare_vgic_v3_unsupported() && (!aarch32 || type->legacy_skip)) {
+		r->skipped = aarch32 ? type->legacy_skip : "a 32-bit ARM host runs AArch32 vcpus only";
+		return 0;
+	}
 	if (type->nvcpus > 1 && ncpus < 2) {
 		r->skipped = "needs two host CPUs";
 		return 0;

@@ -74,6 +74,7 @@ def cost_table(doc, ctx, c):
                         + [round(max(sp), 2) if sp else None, counters])
     doc.table(header, rows)
     doc.items(f"`{t}`: {s[first]['exits'][t]['what']}" for t in s[first]["exits"])
+    legacy_note(doc, c, order)
     stable = [n for n, v in spreads if v <= 1]
     doc.p(f"{len(stable)} of {len(spreads)} figures repeat to 1% or better over their runs"
           + ("." if len(stable) == len(spreads) else
@@ -87,6 +88,36 @@ def cost_table(doc, ctx, c):
               "trap and no wake-up: cheaper operations, counted by the program): "
               + ", ".join(f"{n}: {k:,} of {d['runs'] * d['iterations']:,} operations" for n, k in disturbed) + ".")
     ctx.command(f"benchmarks/exit-cost.sh -n {d['iterations']} --runs {d['runs']} --setups {','.join(order)} --out DIR")
+
+
+def read_json(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def legacy_note(doc, c, order):
+    """What differs on the legacy 32-bit host (run-host.sh --host-arch arm), from its run."""
+    s = c.data["setups"]
+    for k in order:
+        opts = s[k]["run_host_options"]
+        if "--host-arch" not in opts or opts[opts.index("--host-arch") + 1] != "arm":
+            continue
+        run = read_json(os.path.join(c.path, s[k]["run_dir"], "run.json")) or {}
+        kern = run.get("host_kernel", {})
+        others = sorted({(read_json(os.path.join(c.path, s[o]["run_dir"], "run.json")) or {})
+                         .get("host_kernel", {}).get("release", "?") for o in order if o != k})
+        skipped = sorted({f"{t} ({x['skipped']})" for t, e in s[k]["exits"].items()
+                          for a, x in e.items() if isinstance(x, dict) and "skipped" in x and a == "aarch32"})
+        doc.p(f"`{k}` is the legacy 32-bit host: Linux {kern.get('release', '?')} with "
+              f"{len(kern.get('patches', []))} patches of kernel-patches/5.4 (the exit counter), a "
+              f"Cortex-A15 in Hyp mode on a simulated vexpress-a15 with {s[k]['host_cpus']} CPU and an "
+              f"in-kernel GICv2, beside arm64 hosts running Linux {', '.join(others)} (GICv3). It runs "
+              "AArch32 vcpus only; its VM's statistics are debugfs' (Linux 5.4 has no per-vcpu binary "
+              "statistics), exact for these one-vcpu VMs."
+              + (" Types it does not run: " + "; ".join(skipped) + "." if skipped else ""))
 
 
 def study_rows(ctx, **match):

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What differs between the hosts bare-vcpu.c runs on, as kvmtool keeps arm/aarch32 beside
- * arm/aarch64: the register ids of KVM_{GET,SET}_ONE_REG and the vcpu features.
+ * arm/aarch64: the register ids of KVM_{GET,SET}_ONE_REG, the vcpu features, the GIC KVM can
+ * emulate and how the timer's frequency is read.
  *   arm64 host (the main one): 64-bit core registers; an AArch32 vcpu is the
  *     KVM_ARM_VCPU_EL1_32BIT feature (x0-x14 are its r0-r14).
  *   32-bit ARM host (Linux <= 5.6, ./run-host.sh --host-arch arm): 32-bit core registers in
@@ -45,6 +46,14 @@ static inline const char *bare_vgic_v3_unsupported(void)
 {
 	return NULL;
 }
+/* The generic timer's frequency (CNTFRQ), as the guest's timer counts */
+static inline uint64_t bare_counter_hz(void)
+{
+	uint64_t hz;
+
+	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(hz));
+	return hz;
+}
 
 #elif defined(__arm__)
 #define BARE_HOST_ARCH "arm"
@@ -69,6 +78,13 @@ static inline const char *bare_vcpu_features(uint32_t *features, unsigned int aa
 static inline const char *bare_vgic_v3_unsupported(void)
 {
 	return "bare_vm_create (a 32-bit ARM host has no GICv3 to emulate: no BARE_VGIC_V3)";
+}
+static inline uint64_t bare_counter_hz(void)
+{
+	uint32_t hz;
+
+	__asm__ volatile("mrc p15, 0, %0, c14, c0, 0" : "=r"(hz));	/* CNTFRQ */
+	return hz;
 }
 
 #else

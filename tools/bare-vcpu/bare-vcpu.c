@@ -92,21 +92,26 @@ int bare_vgic_write(struct bare_vm *vm, uint32_t group, uint64_t attr, uint32_t 
 	return vgic_attr(vm, group, attr, &value, "KVM_SET_DEVICE_ATTR (vgic register)");
 }
 
-/* A GICv3 at BARE_GICD_BASE/BARE_GICR_BASE, after the vcpus (KVM sizes it by their number). */
+/* A GICv3 at BARE_GICD_BASE/BARE_GICR_BASE or a GICv2 at BARE_GICD_BASE/BARE_GICC_BASE, after
+ * the vcpus (KVM sizes it by their number). */
 static int create_vgic(struct bare_vm *vm)
 {
-	struct kvm_create_device dev = { .type = KVM_DEV_TYPE_ARM_VGIC_V3 };
-	uint64_t gicd = BARE_GICD_BASE, gicr = BARE_GICR_BASE;
+	int v3 = !!(vm->flags & BARE_VGIC_V3);
+	struct kvm_create_device dev = { .type = v3 ? KVM_DEV_TYPE_ARM_VGIC_V3 : KVM_DEV_TYPE_ARM_VGIC_V2 };
+	uint64_t gicd = BARE_GICD_BASE, gicr = v3 ? BARE_GICR_BASE : BARE_GICC_BASE;
 	int err;
 
 	if (ioctl(vm->vm, KVM_CREATE_DEVICE, &dev) < 0)
-		return fail(vm, "KVM_CREATE_DEVICE (vgic-v3)");
+		return fail(vm, v3 ? "KVM_CREATE_DEVICE (vgic-v3)" : "KVM_CREATE_DEVICE (vgic-v2)");
 	vm->vgic = (int)dev.fd;
-	err = vgic_attr(vm, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_DIST, &gicd,
+	err = vgic_attr(vm, KVM_DEV_ARM_VGIC_GRP_ADDR,
+			v3 ? KVM_VGIC_V3_ADDR_TYPE_DIST : KVM_VGIC_V2_ADDR_TYPE_DIST, &gicd,
 			"KVM_SET_DEVICE_ATTR (vgic distributor address)");
 	if (!err)
-		err = vgic_attr(vm, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_REDIST, &gicr,
-				"KVM_SET_DEVICE_ATTR (vgic redistributor address)");
+		err = vgic_attr(vm, KVM_DEV_ARM_VGIC_GRP_ADDR,
+				v3 ? KVM_VGIC_V3_ADDR_TYPE_REDIST : KVM_VGIC_V2_ADDR_TYPE_CPU, &gicr,
+				v3 ? "KVM_SET_DEVICE_ATTR (vgic redistributor address)"
+				   : "KVM_SET_DEVICE_ATTR (vgic CPU interface address)");
 	if (!err)
 		err = vgic_attr(vm, KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT, NULL,
 				"KVM_DEV_ARM_VGIC_CTRL_INIT");
@@ -170,7 +175,7 @@ static int create(struct bare_vm *vm, const void *code, size_t code_bytes)
 	err = bare_vm_set_memory(vm, 0, BARE_MEM_BASE, BARE_MEM_SIZE, vm->mem);
 	for (i = 0; !err && i < vm->nvcpus; i++)
 		err = create_vcpu(vm, i);
-	if (!err && (vm->flags & BARE_VGIC_V3))
+	if (!err && (vm->flags & (BARE_VGIC_V3 | BARE_VGIC_V2)))
 		err = create_vgic(vm);
 	return err;
 }

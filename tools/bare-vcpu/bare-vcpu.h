@@ -4,8 +4,9 @@
  * ARM one (arch.h says what differs), KVM selftests style, no guest OS: guest RAM at
  * BARE_MEM_BASE holding the given code, one to BARE_MAX_VCPUS vcpus (AArch64 or AArch32 EL1,
  * PSCI 0.2) starting there, optionally an in-kernel GICv3 (distributor at BARE_GICD_BASE,
- * redistributors from BARE_GICR_BASE; arm64 hosts). Nothing else is mapped, so an access to
- * BARE_MMIO_ADDR is an MMIO exit to the program.
+ * redistributors from BARE_GICR_BASE; arm64 hosts) or GICv2 (distributor at BARE_GICD_BASE,
+ * CPU interface at BARE_GICC_BASE). Nothing else is mapped, so an access to BARE_MMIO_ADDR is
+ * an MMIO exit to the program.
  *
  * Every function returns 0 or -errno and never exits; on failure vm->failed names the call that
  * failed, for the caller's message ("prog: <vm->failed>: strerror(-ret)"). bare_vm_create()
@@ -23,11 +24,13 @@
 #define BARE_MMIO_ADDR 0x20000000ULL
 #define BARE_GICD_BASE 0x08000000ULL
 #define BARE_GICR_BASE 0x080a0000ULL	/* 128 KiB per vcpu */
+#define BARE_GICC_BASE 0x08010000ULL	/* a GICv2's CPU interface */
 #define BARE_MAX_VCPUS 4
 
 /* bare_vm_create() flags */
 #define BARE_AARCH32 0x1		/* AArch32 EL1 vcpus */
 #define BARE_VGIC_V3 0x2		/* an in-kernel GICv3, initialised */
+#define BARE_VGIC_V2 0x4		/* an in-kernel GICv2 (distributor, CPU interface) */
 
 struct bare_vm {
 	int kvm, vm, vgic;		/* vgic: the device fd, -1 without BARE_VGIC_V3 */

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "kvm-stats.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,7 @@ static int fail(struct kvm_stats *s, const char *what, int err)
 	return -err;
 }
 
+#ifdef KVM_GET_STATS_FD
 static int read_descriptors(struct kvm_stats *s, const struct kvm_stats_header *h)
 {
 	size_t one = sizeof(struct kvm_stats_desc) + h->name_size;
@@ -38,6 +41,8 @@ static int read_descriptors(struct kvm_stats *s, const struct kvm_stats_header *
 		o->flags = d->flags;
 		o->exponent = d->exponent;
 		o->offset = d->offset;
+		o->counter = (d->flags & KVM_STATS_TYPE_MASK) == KVM_STATS_TYPE_CUMULATIVE &&
+			     (d->flags & KVM_STATS_UNIT_MASK) == KVM_STATS_UNIT_NONE;
 		if (end > s->data_size)
 			s->data_size = end;
 	}
@@ -71,6 +76,84 @@ int kvm_stats_open(struct kvm_stats *s, int fd)
 	return err;
 }
 
+#else
+int kvm_stats_open(struct kvm_stats *s, int fd)
+{
+	(void)fd;
+	memset(s, 0, sizeof(*s));
+	s->fd = -1;
+	return fail(s, "KVM_GET_STATS_FD (not in this kernel's uapi: Linux < 5.14)", ENOTTY);
+}
+#endif
+
+/* A file of the directory that holds one number: a statistic. */
+static int numeric_file(int dir, const char *name)
+{
+	char buf[32];
+	ssize_t got;
+	int fd = openat(dir, name, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	got = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (got <= 0)
+		return 0;
+	buf[got] = 0;
+	return buf[0] >= '0' && buf[0] <= '9' && buf[strspn(buf, "0123456789")] == '\n';
+}
+
+/* debugfs: the VM's directory's files that hold a number are its statistics (5.4: all
+ * counters). */
+int kvm_stats_open_debugfs(struct kvm_stats *s, int vm_fd)
+{
+	char path[96];
+	struct dirent *e;
+	DIR *d;
+
+	memset(s, 0, sizeof(*s));
+	snprintf(path, sizeof(path), "/sys/kernel/debug/kvm/%d-%d", (int)getpid(), vm_fd);
+	s->debugfs = 1;
+	s->fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (s->fd < 0)
+		return fail(s, "open /sys/kernel/debug/kvm/PID-FD (debugfs mounted?)", errno);
+	d = fdopendir(dup(s->fd));
+	if (!d) {
+		kvm_stats_close(s);
+		return fail(s, "fdopendir (debugfs statistics)", errno);
+	}
+	while ((e = readdir(d)) && s->n < KVM_STATS_MAX) {
+		if (e->d_name[0] == '.' || strlen(e->d_name) >= KVM_STATS_NAME_MAX ||
+		    !numeric_file(s->fd, e->d_name))
+			continue;	/* not a statistic (vgic-state is a text dump) */
+		snprintf(s->desc[s->n].name, KVM_STATS_NAME_MAX, "%s", e->d_name);
+		s->desc[s->n++].counter = 1;
+	}
+	closedir(d);
+	return 0;
+}
+
+static int read_debugfs(struct kvm_stats *s, uint64_t values[KVM_STATS_MAX])
+{
+	unsigned int i;
+
+	for (i = 0; i < s->n; i++) {
+		char buf[32];
+		ssize_t got;
+		int fd = openat(s->fd, s->desc[i].name, O_RDONLY | O_CLOEXEC);
+
+		if (fd < 0)
+			return fail(s, "openat (a debugfs statistic)", errno);
+		got = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (got <= 0)
+			return fail(s, "read (a debugfs statistic)", got < 0 ? errno : EIO);
+		buf[got] = 0;
+		values[i] = strtoull(buf, NULL, 10);
+	}
+	return 0;
+}
+
 void kvm_stats_close(struct kvm_stats *s)
 {
 	if (s->fd >= 0)
@@ -84,6 +167,8 @@ int kvm_stats_read(struct kvm_stats *s, uint64_t values[KVM_STATS_MAX])
 	unsigned int i;
 	ssize_t got;
 
+	if (s->debugfs)
+		return read_debugfs(s, values);
 	if (s->data_size > sizeof(data))
 		return fail(s, "stats data (larger than expected)", E2BIG);
 	got = pread(s->fd, data, s->data_size, s->data_offset);
@@ -106,6 +191,5 @@ int kvm_stats_find(const struct kvm_stats *s, const char *name)
 
 int kvm_stats_is_counter(const struct kvm_stat_desc *d)
 {
-	return (d->flags & KVM_STATS_TYPE_MASK) == KVM_STATS_TYPE_CUMULATIVE &&
-	       (d->flags & KVM_STATS_UNIT_MASK) == KVM_STATS_UNIT_NONE;
+	return d->counter;
 }
