@@ -9,9 +9,10 @@
 # time by tools/tracedat/make-big-trace.py, default 13 = 1.6 M events, compressed with
 # zstd by trace-cmd convert) and the 32-bit boot fixture as recorded (v7,
 # zstd), or the TRACEs given:
-#   exitstat summary on the trace (v7; default reader: zpage, our own zstd
-#     decompression) and on its uncompressed version 6 copy (same results)
-#   exitstat summary --reader tcpage on v7 (pages through libtracecmd)
+#   exitstat summary on the trace (v7; default reader: zpage, without
+#     libtracecmd: own headers and zstd decompression) and on its
+#     uncompressed version 6 copy (same results)
+#   exitstat summary --reader tcpage on v7 (libtracecmd opens it, gives pages)
 #   (a) trace-cmd report -N | awk, counting exits per class (the baseline)
 #   (b) a libtracecmd tracecmd_follow_event loop counting exits per class,
 #       and tracecmd_iterate_events doing nothing (iterate-floor.c)
@@ -40,7 +41,7 @@ while [ $# -gt 0 ]; do
 			{ echo "analyzer-speed: $1 needs a positive integer, got '${2-}' (see --help)" >&2; exit 2; }
 		case $1 in --big) big=$2 ;; --copies) copies=$2 ;; --runs) runs=$2 ;; esac
 		shift 2 ;;
-	-h|--help) sed -n '4,24p' "$0"; exit 0 ;;
+	-h|--help) sed -n '4,25p' "$0"; exit 0 ;;
 	-*) echo "analyzer-speed: unknown option $1 (see --help)" >&2; exit 2 ;;
 	*) traces+=("$1"); shift ;;
 	esac
@@ -109,7 +110,7 @@ speed() {	# the side-by-side table of one compressed trace
 	read -r t_follow r_follow < <(timed "$build/iterate-floor" follow "$v7")
 	read -r t_iter r_iter < <(timed "$build/iterate-floor" iterate "$v7")
 	printf '   %-50s %8s s %8s KB peak RSS\n' \
-		"exitstat summary, v7 (zpage: own zstd reading)" "$t_z" "$r_z" \
+		"exitstat summary, v7 (zpage: no libtracecmd)" "$t_z" "$r_z" \
 		"exitstat summary, v6 (uncompressed copy)" "$t_v6" "$r_v6" \
 		"exitstat summary --reader tcpage, v7" "$t_tc" "$r_tc" \
 		"(a) trace-cmd report -N | awk, v7" "$t_awk" "$r_awk" \
@@ -129,7 +130,7 @@ speed() {	# the side-by-side table of one compressed trace
 	r=$(ratio "$t_follow" "$t_z")
 	printf '   (b) follow loop / exitstat v7:   %6sx  (goal >= 3x: %s)\n' "$r" "$(meets "$r" '>=3')"
 	printf '   (b) bare iterate / exitstat v7:  %6sx\n' "$(ratio "$t_iter" "$t_z")"
-	printf '   tcpage / zpage on v7:            %6sx  (libtracecmd pages vs own zstd reading)\n' "$(ratio "$t_tc" "$t_z")"
+	printf '   tcpage / zpage on v7:            %6sx  (through libtracecmd vs without it)\n' "$(ratio "$t_tc" "$t_z")"
 	printf '   peak RSS v7 / v6:                %6sx\n' "$(ratio "$r_z" "$r_v6")"
 	echo
 }

@@ -46,7 +46,9 @@ table=$(sed -e "s|@T@|$T|g" -e "s|@TMP@|$tmp|g" <<'TABLE'
 1 | @TMP@: not a regular file | summary @TMP@
 1 | /dev/null: not a regular file | mmio /dev/null
 1 | @TMP@/text.dat: not a trace-cmd trace.dat file | sysreg @TMP@/text.dat
-1 | @TMP@/truncated.dat: cannot read the trace.dat headers (truncated or corrupt file) | summary @TMP@/truncated.dat
+1 | @TMP@/truncated.dat: cannot read the trace.dat headers: options section at | summary @TMP@/truncated.dat
+1 | past the end of the file (100000 bytes; truncated?): Bad message | summary @TMP@/truncated.dat
+1 | @TMP@/truncated.dat: cannot read the trace.dat headers (truncated or corrupt file) | summary --reader tcpage @TMP@/truncated.dat
 1 | @TMP@/truncated.dat: cannot read the trace.dat headers | compare @T@ @TMP@/truncated.dat
 1 | @TMP@/nope: No such file or directory | summary --tgid-map @TMP@/nope @T@
 1 | @TMP@/bad-map: line 2: expected 'tid tgid' | summary --tgid-map @TMP@/bad-map @T@

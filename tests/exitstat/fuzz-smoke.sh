@@ -5,7 +5,8 @@
 # builds tools/exitstat's fuzz target with clang, runs it once on each
 # compressed (v7 file) seed, replays the kept corpus (build/exitstat/corpus,
 # seeded from real fixture pages when available, with small zstd-compressed
-# v7 files built around them) and fuzzes for FUZZ_TIME seconds (default 30).
+# v7 files with header sections built around them) and fuzzes for FUZZ_TIME
+# seconds (default 30).
 # Exit 77 without clang.
 
 set -u
@@ -27,14 +28,16 @@ if ! make -s -C "$repo/tools/exitstat" BUILD="$build" fuzz > "$build.fuzz-build.
 	exit 1
 fi
 mkdir -p "$build/corpus"
-# (Re)seed when the corpus has no compressed (v7) seeds yet, e.g. one kept from before them.
-if ! ls "$build/corpus"/seed-v7-* > /dev/null 2>&1; then
+# (Re)seed when the corpus has no compressed (v7) seeds with header sections yet, e.g. one
+# kept from before them (seed-v7-*: CPU data only).
+if ! ls "$build/corpus"/seed-v7hdr-* > /dev/null 2>&1; then
 	make -s -C "$repo/tools/exitstat" BUILD="$build" fuzz-seeds > /dev/null 2>&1 ||
 		echo "note: no fixture seeds (fixtures, trace-cmd or zstd missing); starting from what there is"
 fi
 log=$build/fuzz-smoke.log
-# The compressed inputs first, one run each: small v7 files read by v7.c and zstream.c.
-v7_seeds=("$build/corpus"/seed-v7-*)
+# The compressed inputs first, one run each: small v7 files read by v7.c, v7-headers.c and
+# zstream.c.
+v7_seeds=("$build/corpus"/seed-v7*)
 if [ -e "${v7_seeds[0]}" ]; then
 	if "$build/fuzz-decode" "${v7_seeds[@]}" > "$log" 2>&1; then
 		echo "PASS fuzz-decode replays ${#v7_seeds[@]} compressed (v7) seeds"

@@ -385,5 +385,10 @@ int main(void)
 	run("zstream_pages", test_zstream_pages);
 	run("zstream_corrupt", test_zstream_corrupt);
 	run("zstream_truncated", test_zstream_truncated);
+	run("v7_headers", test_v7_headers);
+	run("v7_headers_corrupt", test_v7_headers_corrupt);
+	run("v7_headers_truncated", test_v7_headers_truncated);
+	run("v7_options", test_v7_options);
+	run("v7_analyze", test_v7_analyze);
 	return unit_summary();
 }

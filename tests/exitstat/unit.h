@@ -86,10 +86,63 @@ void test_timeline_and_time_filter(void);
 void test_event_table(void);
 void test_event_table_variants(void);
 
+/* unit-v7file.c: made-up trace.dat version 7 files (its header says what is in them) */
+#define V7_PS 256u		/* their page size */
+
+enum v7_flaw {
+	V7_OK,
+	/* CPU 0's chunk 2 */
+	V7_BAD_FRAME, V7_SHORT_FRAME, V7_ODD_USIZE, V7_BIG_USIZE,
+	V7_PAST_END,		/* the file ends inside CPU 0's last chunk */
+	V7_OPT_LOOP,		/* the DONE option points back at its section */
+	/* header sections (with v7_spec.headers) */
+	V7_HDR_MAGIC,		/* HEADER_INFO without "header_page" */
+	V7_HDR_SIZE,		/* header_page's size past HEADER_INFO's end */
+	V7_FMT_COUNT,		/* EVENT_FORMATS claims one format more */
+	V7_FMT_SIZE,		/* a format's size past EVENT_FORMATS' end */
+	V7_SYSTEM_NAME,		/* EVENT_FORMATS ends inside the system's name */
+	V7_CMDLINES_SIZE,	/* CMDLINES' text size past its end */
+	/* the section v7_spec.flaw_section (default EVENT_FORMATS) */
+	V7_SECTION_ID,		/* its header says another id */
+	V7_SECTION_SIZE,	/* its size runs past the end of the file */
+	V7_SECTION_PAST,	/* its option points past the end of the file */
+	V7_SECTION_ZSTD,	/* compressed: the zstd frame header broken */
+	V7_SECTION_USIZE,	/* compressed: one byte more than the frame holds */
+	V7_UNREAD_BAD,		/* KALLSYMS past the end, PRINTK not a section */
+};
+
+struct v7_spec {
+	unsigned int chunks;		/* CPU 0's chunks, of 2 pages each */
+	enum v7_flaw flaw;
+	unsigned int flaw_section;	/* enum es_v7_id; 0: EVENT_FORMATS */
+	bool headers;			/* the header sections */
+	bool compress_headers, compress_options;
+	bool records;			/* kvm records in the pages, not patterns */
+	const char *date, *offset;	/* DATE and OFFSET options, if not NULL */
+};
+
+struct buf {
+	uint8_t *b;
+	size_t len;
+};
+
+struct buf make_v7(const struct v7_spec *spec);
+/* Page `page` of CPU `cpu` in pattern files: every byte says which. */
+void fill_page(uint8_t *p, int cpu, unsigned int page);
+/* A memfd holding o. */
+int v7_fd(const struct buf *o);
+
 /* unit-zstd.c */
 void test_v7_layout(void);
 void test_zstream_pages(void);
 void test_zstream_corrupt(void);
 void test_zstream_truncated(void);
+
+/* unit-v7headers.c */
+void test_v7_headers(void);
+void test_v7_headers_corrupt(void);
+void test_v7_headers_truncated(void);
+void test_v7_options(void);
+void test_v7_analyze(void);
 
 #endif

@@ -157,8 +157,9 @@ static const struct cli_option common_options[] = {
 	  "vcpu thread's process on stock traces", take_tgid_map },
 	{ "reader", "HOW", "how records are read (results are identical): page\n"
 	  "(default: zpage on zstd-compressed files, else tcpage),\n"
-	  "zpage (own zstd decompression), tcpage (libtracecmd's\n"
-	  "pages), record or iterate (libtracecmd per record)", take_reader },
+	  "zpage (without libtracecmd: own headers and zstd\n"
+	  "decompression), tcpage (libtracecmd opens the file, gives\n"
+	  "the pages), record or iterate (libtracecmd per record)", take_reader },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -219,8 +219,32 @@ int es_page_next(struct es_page_iter *it, uint64_t *ts, const uint8_t **data,
 		 uint32_t *len);
 
 /* ------------------------------------------------------------------ */
-/* trace.dat version 7 layout (v7.c) and its zstd-compressed CPU data
+/* trace.dat version 7 (v7.c: layout and options; v7-headers.c: the header
+ * sections and the tep built from them) and its zstd-compressed CPU data
  * (zstream.c), read without libtracecmd. Format: trace-cmd.dat.v7(5). */
+
+/* Option ids (trace-cmd's enum tracecmd_option_id, the values the file
+ * holds); those from HEADER_INFO to CMDLINES give the offset of the section
+ * of the same id. The one definition of them. */
+enum es_v7_id {
+	ES_V7_DONE = 0,
+	ES_V7_DATE = 1,
+	ES_V7_CPUSTAT = 2,
+	ES_V7_BUFFER = 3,		/* also the flyrecord section's id */
+	ES_V7_OFFSET = 7,
+	ES_V7_CPUCOUNT = 8,
+	ES_V7_TIME_SHIFT = 12,
+	ES_V7_TSC2NSEC = 14,
+	ES_V7_HEADER_INFO = 16,
+	ES_V7_FTRACE_EVENTS = 17,
+	ES_V7_EVENT_FORMATS = 18,
+	ES_V7_KALLSYMS = 19,
+	ES_V7_PRINTK = 20,
+	ES_V7_CMDLINES = 21,
+	ES_V7_BUFFER_TEXT = 22,
+};
+#define ES_V7_NSECTIONS (ES_V7_CMDLINES - ES_V7_HEADER_INFO + 1)
+#define ES_V7_SECTION_FLAG_COMPRESSED 1
 
 struct es_v7_cpu {
 	bool present;		/* listed in the BUFFER option */
@@ -235,12 +259,18 @@ struct es_v7 {
 	uint32_t buffer_page_size;	/* the top instance's BUFFER option */
 	char compression[16];		/* "zstd", "none", ... */
 	bool data_compressed;		/* flyrecord section flag */
-	bool ts_offset;			/* OFFSET: one constant added to timestamps */
+	long long ts_offset;		/* ns added to every timestamp: DATE, OFFSET */
 	bool ts_transform;		/* TIME_SHIFT/TSC2NSEC: corrected per event */
 	bool latency;			/* BUFFER_TEXT (latency trace) */
 	uint64_t buffer_offset;		/* the flyrecord section */
 	int ncpus;
 	struct es_v7_cpu *cpu;		/* [ncpus], by CPU id */
+	uint32_t cpucount;		/* CPUCOUNT option; 0: none */
+	char *cpustats;			/* the CPUSTAT options' text, each line
+					 * ending in '\n' as libtracecmd keeps it;
+					 * NULL: none */
+	/* [id - ES_V7_HEADER_INFO]: the header sections' offsets; 0: none */
+	uint64_t section[ES_V7_NSECTIONS];
 };
 
 /* 0, -EOPNOTSUPP (not version 7, or no flyrecord data), -EBADMSG, -EIO... */
@@ -251,6 +281,38 @@ void es_v7_release(struct es_v7 *v);
 uint64_t es_v7_get(const struct es_v7 *v, const void *p, int size);
 /* All of len bytes at off, or -EBADMSG past file_size / a short read. */
 int es_pread_full(int fd, void *buf, size_t len, uint64_t off, uint64_t file_size);
+/* The section of id `id` whose header is at off, decompressed if it is
+ * compressed ("COMPRESSION FORMAT OF THE FILE SECTIONS"), into *out (malloc,
+ * *outlen bytes); errors name it as `name`. */
+int es_v7_load_section(int fd, uint64_t file_size, const struct es_v7 *v,
+		       uint64_t off, unsigned int id, const char *name,
+		       uint8_t **out, size_t *outlen, struct es_error *err);
+
+/*
+ * The header sections that libtracecmd parses in tracecmd_open, read by
+ * us (v7-headers.c): HEADER_INFO's header_page and header_event,
+ * FTRACE_EVENTS' and EVENT_FORMATS' format files, CMDLINES; each piece,
+ * checked against its section, goes to the sink's function for it (NULL:
+ * not wanted), text with its length (cmdlines also NUL-terminated); a
+ * function's error ends the reading. KALLSYMS and PRINTK are never read.
+ * A missing section is skipped, as libtracecmd does.
+ */
+struct es_v7_sink {
+	int (*header_page)(void *ctx, char *text, size_t len);
+	int (*header_event)(void *ctx, char *text, size_t len);
+	int (*format)(void *ctx, const char *system, char *text, size_t len);
+	int (*cmdlines)(void *ctx, char *text, size_t len);
+};
+int es_v7_headers(int fd, uint64_t file_size, const struct es_v7 *v,
+		  const struct es_v7_sink *sink, void *ctx, struct es_error *err);
+/* A tep as tracecmd_open would make of the file, but for kallsyms and
+ * printk formats (exitstat uses neither) and the ftrace:blktrace format
+ * libtracecmd makes up for its blktrace plugin: byte order, long and page
+ * size, CPU count, header page, every event format of the file, saved
+ * command lines. Formats libtraceevent refuses are left out, as libtracecmd
+ * leaves them. */
+int es_v7_tep(int fd, uint64_t file_size, const struct es_v7 *v,
+	      struct tep_handle **tep, struct es_error *err);
 
 struct es_zstream;
 /* Streams of v's CPUs (v must outlive it) from fd, with `workers` threads
@@ -300,8 +362,8 @@ enum es_reader {
 	ES_READ_PAGE,		/* ZPAGE on zstd-compressed v7 files, else TCPAGE */
 	ES_READ_RECORD,		/* tracecmd_read_data per CPU, own merge */
 	ES_READ_ITERATE,	/* tracecmd_iterate_events (libtracecmd merge) */
-	ES_READ_ZPAGE,		/* own zstd decompression + own walker and merge */
-	ES_READ_TCPAGE,		/* libtracecmd's pages + own walker and merge */
+	ES_READ_ZPAGE,		/* no libtracecmd: own headers, zstd, walker, merge */
+	ES_READ_TCPAGE,		/* libtracecmd opens, gives pages; own walker, merge */
 };
 
 typedef void (*es_interval_fn)(void *ctx, uint64_t start_ns, uint64_t end_ns,

@@ -4,9 +4,15 @@
  * ring-buffer pages (walked by page.c) and as a stream of raw records, all
  * decoded (decode.c) and fed through the analysis engine (stats.c and the
  * handlers of events.c) under the stock and the patched kvm_exit layouts,
- * both byte orders; or as a whole trace.dat version 7 file whose layout
- * (v7.c) and zstd-compressed CPU data (zstream.c) exitstat reads itself,
- * every page it yields going through the same walker and engine.
+ * both byte orders; or as a whole trace.dat version 7 file, opened the way
+ * exitstat's default reader opens one without libtracecmd: its layout and
+ * options (v7.c), its header sections (v7-headers.c: HEADER_INFO,
+ * FTRACE_EVENTS, EVENT_FORMATS, CMDLINES, plain or compressed; each piece
+ * handed over is copied into a buffer of its exact size and read whole, so
+ * ASan sees any overread), and its zstd-compressed CPU data (zstream.c),
+ * every page going through the same walker and engine. libtraceevent's
+ * parsing of the format texts (es_v7_tep's sink) is not fuzzed here: its
+ * code, run by exitstat under the crash guard of reader.c.
  *
  * The kvm events are those of exitlab's 6.1 host kernel, formats and IDs
  * (tools/tracedat/formats), so the seeds' real pages decode as recorded.
@@ -16,7 +22,8 @@
  * filters and timeline on, bit 2: 4096-byte pages instead of 256-byte
  * ones, bit 3: a v7 file, bit 4: with it, one decompression thread); the
  * rest is pages, u8-length-prefixed records or the file. Seeds made from
- * real pages: tools/tracedat/fuzz-seeds.py (--v7 for small compressed files).
+ * real pages: tools/tracedat/fuzz-seeds.py (--v7 for small compressed files
+ * with header sections).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -53,8 +60,42 @@ static void interval(void *ctx, uint64_t s, uint64_t e, const uint64_t c[ES_NCLA
 	(void)ctx; (void)s; (void)e; (void)c;
 }
 
-/* The input as a v7 file: its compressed CPU data, page by page, CPUs in
- * turn, into the engine; at most 4096 pages (chunks may be 4 MiB each). */
+/* Every byte of a piece of a header section; cmdlines end in a NUL. */
+static int touch(char *text, size_t len)
+{
+	volatile unsigned int sum = 0;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		sum += (unsigned char)text[i];
+	return 0;
+}
+
+static int touch_page(void *ctx, char *text, size_t len)
+{
+	(void)ctx;
+	return touch(text, len);
+}
+
+static int touch_format(void *ctx, const char *system, char *text, size_t len)
+{
+	(void)ctx;
+	return touch((char *)system, strlen(system)) + touch(text, len);
+}
+
+static int touch_cmdlines(void *ctx, char *text, size_t len)
+{
+	(void)ctx;
+	return touch(text, len + 1);
+}
+
+static const struct es_v7_sink touching = {
+	touch_page, touch_page, touch_format, touch_cmdlines
+};
+
+/* The input as a v7 file: its header sections, then its compressed CPU
+ * data, page by page, CPUs in turn, into the engine; at most 4096 pages
+ * (chunks may be 4 MiB each). */
 static void feed_v7(struct es_engine *e, const uint8_t *data, size_t size,
 		    int long_size, int workers)
 {
@@ -70,7 +111,8 @@ static void feed_v7(struct es_engine *e, const uint8_t *data, size_t size,
 		abort();
 	if (es_v7_read(fd, size, 64, &v, &err))
 		return;
-	if (!es_zstream_new(&zs, fd, size, &v, workers, &err)) {
+	if (!es_v7_headers(fd, size, &v, &touching, NULL, &err) &&
+	    !es_zstream_new(&zs, fd, size, &v, workers, &err)) {
 		while (live && pages < 4096) {
 			live = 0;
 			for (cpu = 0; cpu < v.ncpus; cpu++) {

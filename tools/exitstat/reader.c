@@ -1,8 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Reading trace.dat: libtracecmd opens the file (headers, event formats,
- * options) with plugins off; records reach the engine in global time order
- * through one of the strategies of enum es_reader.
+ * Reading trace.dat: records reach the engine in global time order through
+ * one of the strategies of enum es_reader. A zstd-compressed version 7
+ * file, what trace-cmd records by default, is opened without libtracecmd
+ * for ES_READ_PAGE and ES_READ_ZPAGE: layout and options (v7.c), headers
+ * and event formats into a tep of our own (v7-headers.c), CPU data
+ * decompressed by us (zstream.c); libtracecmd's tracecmd_open spent most of
+ * a small trace's time on sections exitstat never uses (kallsyms). Every
+ * other file, and every other strategy, goes through libtracecmd (plugins
+ * off), which parses the headers, formats and options.
  *
  * ES_READ_PAGE (default) walks whole ring-buffer pages with our own walker
  * (reader-page.c): pages we decompress ourselves on zstd-compressed v7
@@ -143,7 +149,9 @@ static int read_iterate(struct reader *rd)
 /* The CPU buffer statistics trace-cmd saved at the end of recording. */
 static void parse_cpustats(struct reader *rd, struct es_result *r)
 {
-	const char *s = tracecmd_get_cpustats ? tracecmd_get_cpustats(rd->h) : NULL;
+	/* libtracecmd's handle may have been reopened: ask the current one */
+	const char *s = rd->h ? (tracecmd_get_cpustats ? tracecmd_get_cpustats(rd->h) : NULL)
+			      : rd->v7.cpustats;
 	int cpu = -1;
 
 	if (!s)
@@ -301,6 +309,27 @@ static struct tracecmd_input *guarded_open(const char *path, struct es_error *er
 	return h;
 }
 
+/* es_v7_tep under the crash guard: libtraceevent parses the formats.
+ * -EFAULT: it crashed. */
+static int guarded_own_tep(struct reader *rd, struct es_error *err)
+{
+	struct crash_guard guard;
+	int ret;
+
+	guard_up(&guard);
+	if (sigsetjmp(crash_jmp, 1)) {
+		guard_down(&guard);
+		snprintf(err->msg, sizeof(err->msg),
+			 "corrupt trace: libtraceevent crashed parsing its event formats (%s)",
+			 strsignal(crash_signal));
+		rd->tep = NULL;		/* leaked */
+		return -EFAULT;
+	}
+	ret = es_v7_tep(rd->zfd, (uint64_t)rd->file_size, &rd->v7, &rd->tep, err);
+	guard_down(&guard);
+	return ret;
+}
+
 /* Helper threads decompressing zstd chunks: EXITSTAT_ZSTD_THREADS, else one
  * per core beside ours, at most 2 (the walk itself is the other user). */
 static int zstd_workers(void)
@@ -314,35 +343,24 @@ static int zstd_workers(void)
 	return n <= 1 ? 0 : n == 2 ? 1 : 2;
 }
 
-/* The strategy that runs: ES_READ_PAGE becomes ES_READ_ZPAGE on a
- * zstd-compressed v7 file (zret: how es_zpage_open went, zerr its why),
- * else ES_READ_TCPAGE; the page strategies need libtracecmd's page API and
- * a sane page, else ES_READ_RECORD runs. Only ES_READ_ZPAGE keeps rd->zs. */
+/* The strategy that runs when libtracecmd opened the file (zret: how
+ * es_zpage_open went, zerr its why): ES_READ_PAGE is ES_READ_TCPAGE, which
+ * needs libtracecmd's page API and a sane page, else ES_READ_RECORD runs. */
 static int choose_reader(struct reader *rd, enum es_reader how, int zret,
-			 struct es_error *zerr, struct es_error *err)
+			 const struct es_error *zerr, struct es_error *err)
 {
 	bool pages = tracecmd_record_page && tracecmd_set_cursor &&
 		     tracecmd_get_cpu_file_size && rd->page_size >= 64 &&
 		     !(rd->page_size & (rd->page_size - 1)) &&
 		     (rd->long_size == 4 || rd->long_size == 8);
 
-	if (!zret && pages)
-		zret = es_zpage_check(rd, zerr);
-	if (!zret && pages && (how == ES_READ_PAGE || how == ES_READ_ZPAGE))
-		return ES_READ_ZPAGE;
-	es_zpage_close(rd);
 	if (how == ES_READ_RECORD || how == ES_READ_ITERATE)
 		return how;
-	if (!pages && how == ES_READ_ZPAGE)
-		return fail(err, -EOPNOTSUPP,
-			    "--reader zpage: libtracecmd's page API or a usable page size is missing%s", "");
-	if (!pages)
-		return ES_READ_RECORD;
 	if (how == ES_READ_ZPAGE) {
 		snprintf(err->msg, sizeof(err->msg), "--reader zpage: %.230s", zerr->msg);
 		return zret;
 	}
-	return ES_READ_TCPAGE;
+	return pages ? ES_READ_TCPAGE : ES_READ_RECORD;
 }
 
 static const char *reader_name(enum es_reader how)
@@ -359,10 +377,26 @@ static const char *reader_name(enum es_reader how)
 	}
 }
 
-/* libtracecmd opens the file; rd gets the handle, CPUs, layout and sizes. */
-static int open_trace(struct reader *rd, struct es_layout *layout, struct es_error *err)
+/* The file's tep, CPU count and long size are in rd: its layout. */
+static int take_layout(struct reader *rd, struct es_layout *layout, struct es_error *err)
 {
-	struct tep_handle *tep;
+	int ret;
+
+	if (rd->cpus <= 0 || rd->cpus > 4096)
+		return fail(err, -EBADMSG, "implausible CPU count in the file header%s", "");
+	ret = es_layout_init(layout, rd->tep, err);
+	if (ret)
+		return ret;
+	rd->l = layout;
+	/* the kernel's long: the size of the header page's commit field */
+	if (rd->long_size != 4 && rd->long_size != 8)
+		rd->long_size = tep_get_long_size(rd->tep);
+	return 0;
+}
+
+/* libtracecmd opens the file; rd gets the handle, CPUs, layout and sizes. */
+static int open_libtracecmd(struct reader *rd, struct es_layout *layout, struct es_error *err)
+{
 	int ret;
 
 	/* The library's own messages would break our one-line errors. */
@@ -371,22 +405,42 @@ static int open_trace(struct reader *rd, struct es_layout *layout, struct es_err
 	rd->h = guarded_open(rd->path, err);
 	if (!rd->h)
 		return -EBADMSG;
-	tep = tracecmd_get_tep(rd->h);
-	rd->cpus = tep_get_cpus(tep);
-	if (rd->cpus <= 0 || rd->cpus > 4096)
-		ret = fail(err, -EBADMSG, "implausible CPU count in the file header%s", "");
-	else
-		ret = es_layout_init(layout, tep, err);
+	rd->tep = tracecmd_get_tep(rd->h);
+	rd->cpus = tep_get_cpus(rd->tep);
+	rd->long_size = tep_get_header_page_size(rd->tep);
+	rd->page_size = tracecmd_page_size ? tracecmd_page_size(rd->h) : 0;
+	ret = take_layout(rd, layout, err);
 	if (ret) {
 		tracecmd_close(rd->h);
-		return ret;
+		rd->h = NULL;
+		rd->tep = NULL;
 	}
-	rd->l = layout;
-	rd->long_size = tep_get_header_page_size(tep);
-	if (rd->long_size != 4 && rd->long_size != 8)
-		rd->long_size = tep_get_long_size(tep);
-	rd->page_size = tracecmd_page_size ? tracecmd_page_size(rd->h) : 0;
-	return 0;
+	return ret;
+}
+
+/* After es_zpage_open: the headers are read by us into a tep of our own.
+ * -EOPNOTSUPP: libtracecmd should read the file after all. */
+static int open_own(struct reader *rd, struct es_layout *layout, struct es_error *err)
+{
+	int ret;
+
+	tep_set_loglevel(TEP_LOG_NONE);
+	ret = guarded_own_tep(rd, err);
+	if (ret == -EFAULT)
+		return -EBADMSG;	/* it crashed, err says so */
+	if (ret && ret != -ENOMEM && ret != -EOPNOTSUPP)
+		es_headers_fail(err);
+	if (ret)
+		return ret;
+	rd->cpus = (int)rd->v7.cpucount;
+	rd->long_size = tep_get_header_page_size(rd->tep);
+	rd->page_size = (int)rd->v7.page_size;
+	ret = take_layout(rd, layout, err);
+	if (ret) {
+		tep_free(rd->tep);
+		rd->tep = NULL;
+	}
+	return ret;
 }
 
 /* The engine's result, with the file's loss statistics, or -errno. */
@@ -408,40 +462,57 @@ static int finish(struct reader *rd, enum es_reader how, struct es_result **resu
 	return 0;
 }
 
+/* Opens the file (our own way, else libtracecmd's) and chooses the
+ * strategy: that, or -errno with err set. */
+static int open_file(struct reader *rd, const struct es_options *opts,
+		     struct es_layout *layout, struct es_error *err)
+{
+	struct es_error zerr = { .msg = "" };
+	int ret, zret = -EOPNOTSUPP;
+
+	if (opts->reader == ES_READ_PAGE || opts->reader == ES_READ_ZPAGE) {
+		rd->zworkers = zstd_workers();
+		zret = es_zpage_open(rd, &zerr);	/* its threads start now */
+		if (!zret)
+			zret = open_own(rd, layout, &zerr);
+		if (!zret)
+			return ES_READ_ZPAGE;
+		es_zpage_close(rd);
+		if (zret != -EOPNOTSUPP) {
+			*err = zerr;
+			return zret;
+		}
+		if (opts->reader == ES_READ_ZPAGE)
+			return choose_reader(rd, opts->reader, zret, &zerr, err);
+	}
+	ret = open_libtracecmd(rd, layout, err);
+	return ret ? ret : choose_reader(rd, opts->reader, zret, &zerr, err);
+}
+
 int es_analyze(const char *path, const struct es_options *opts,
 	       struct es_result **result, struct es_error *err)
 {
 	struct reader rd = { .err = err, .path = path, .reopen_bytes = REOPEN_BYTES,
 			     .zfd = -1 };
 	const char *reopen_kb = getenv("EXITSTAT_REOPEN_KB");
-	struct es_error zerr = { .msg = "" };
 	struct es_layout layout;
-	int how, ret, zret = -EOPNOTSUPP;
+	int how, ret;
 
 	*result = NULL;
 	err->msg[0] = 0;
 	if (reopen_kb && atoi(reopen_kb) > 0)
 		rd.reopen_bytes = (uint64_t)atoi(reopen_kb) << 10;
 	ret = check_header(path, &rd.file_version, &rd.file_size, err);
-	if (!ret && (opts->reader == ES_READ_PAGE || opts->reader == ES_READ_ZPAGE)) {
-		rd.zworkers = zstd_workers();
-		zret = es_zpage_open(&rd, &zerr);	/* its threads start now */
-	}
-	if (!ret)
-		ret = open_trace(&rd, &layout, err);
-	if (ret) {
-		es_zpage_close(&rd);
-		return ret;
-	}
+	how = ret ? ret : open_file(&rd, opts, &layout, err);
+	if (how < 0)
+		return how;		/* nothing is open */
 	rd.e = es_engine_new(&layout, opts, rd.cpus);
 	if (!rd.e) {
 		ret = fail(err, -ENOMEM, "out of memory%s", "");
 		goto out;
 	}
 	ret = opts->tgid_map ? load_tgid_map(rd.e, opts->tgid_map, err) : 0;
-	how = ret ? ret : choose_reader(&rd, opts->reader, zret, &zerr, err);
-	if (how < 0) {
-		ret = how;
+	if (ret) {
 		es_result_free(es_engine_finish(rd.e));
 		goto out;
 	}
@@ -455,6 +526,9 @@ int es_analyze(const char *path, const struct es_options *opts,
 out:
 	es_zpage_close(&rd);
 	es_layout_release(&layout);
-	tracecmd_close(rd.h);
+	if (rd.h)
+		tracecmd_close(rd.h);
+	else
+		tep_free(rd.tep);
 	return ret;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Private to the trace reader (reader.c: opening, strategies record and
- * iterate, es_analyze; reader-page.c: the page strategies).
+ * iterate, es_analyze; reader-page.c: the page strategies and the opening
+ * of zstd-compressed version 7 files without libtracecmd).
  */
 #ifndef EXITSTAT_READER_H
 #define EXITSTAT_READER_H
@@ -34,7 +35,8 @@ struct tep_record *tracecmd_read_cpu_last(struct tracecmd_input *handle,
 
 struct reader {
 	const char *path;
-	struct tracecmd_input *h;
+	struct tracecmd_input *h;	/* NULL when ES_READ_ZPAGE opened the file */
+	struct tep_handle *tep;		/* the file's formats: h's, or our own */
 	struct es_engine *e;
 	const struct es_layout *l;
 	int cpus;
@@ -61,14 +63,24 @@ static inline int es_reader_fail(struct es_error *err, int ret, const char *fmt,
 	return ret;
 }
 
+/* err's message after "cannot read the trace.dat headers: " */
+static inline void es_headers_fail(struct es_error *err)
+{
+	char why[sizeof(err->msg)];
+
+	snprintf(why, sizeof(why), "%s", err->msg);
+	snprintf(err->msg, sizeof(err->msg), "cannot read the trace.dat headers: %.200s", why);
+}
+
 /* reader-page.c: ES_READ_TCPAGE, or ES_READ_ZPAGE when rd->zs is open */
 int es_read_pages(struct reader *rd);
-/* Before libtracecmd opens the file: whether ES_READ_ZPAGE can read it;
- * 0 with rd->zfd, rd->v7 and rd->zs (its threads started), or
- * -EOPNOTSUPP / -errno with err saying why. */
+/*
+ * Whether ES_READ_ZPAGE can read the file, without libtracecmd: 0 with
+ * rd->zfd, rd->v7 and rd->zs (its threads started); -EOPNOTSUPP with err
+ * saying why not (libtracecmd reads it then); another -errno: the file is
+ * unusable, err says why.
+ */
 int es_zpage_open(struct reader *rd, struct es_error *err);
-/* After it did: whether libtracecmd agrees on pages and CPUs. */
-int es_zpage_check(struct reader *rd, struct es_error *err);
 void es_zpage_close(struct reader *rd);
 
 #endif

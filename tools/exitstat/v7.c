@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The layout of a trace.dat version 7 file, read only as far as needed to
- * find the top instance's per-CPU flyrecord data and how it is compressed;
- * libtracecmd still parses the headers, event formats and options for
- * everything else. The format is trace-cmd's own description,
+ * The layout of a trace.dat version 7 file: the top instance's per-CPU
+ * flyrecord data and how it is compressed, and the options exitstat needs
+ * (where the header sections are, the CPU count, the CPU statistics, the
+ * timestamp offset); v7-headers.c reads the header sections, zstream.c the
+ * CPU data. The format is trace-cmd's own description,
  * trace-cmd.dat.v7(5) (Documentation/trace-cmd/trace-cmd.dat.v7.5.txt in
  * trace-cmd's sources): "INITIAL FORMAT" (magic, version, endianness, long
  * size, page size, compression name and version, offset of the first
@@ -12,10 +13,14 @@
  * (u32 compressed size, u32 uncompressed size, data) and "OPTIONS SECTION"
  * (u16 id, u32 size, data; DONE = 0 holds the next options section's
  * offset; BUFFER = 3: u64 section offset, name, clock, u32 page size, u32
- * CPU count, then per CPU u32 id, u64 offset, u64 size). How libtracecmd
- * uses them: lib/trace-cmd/trace-input.c (init_buffer_cpu_data,
- * init_cpu_zpage); its CPU numbers are the ids (3.1.6: a trace with data
- * only for CPU 1 has an empty CPU 0), and so are ours.
+ * CPU count, then per CPU u32 id, u64 offset, u64 size; the ids are enum
+ * es_v7_id). How libtracecmd uses them: lib/trace-cmd/trace-input.c
+ * (handle_options, init_buffer_cpu_data, init_cpu_zpage); its CPU numbers
+ * are the ids (3.1.6: a trace with data only for CPU 1 has an empty CPU 0),
+ * and so are ours. As there: DATE (microseconds) and OFFSET (nanoseconds)
+ * add to every timestamp, CPUSTAT options are kept one after the other with
+ * their final NUL turned into a newline, the last of two options naming the
+ * same section wins, and an unknown option is skipped.
  *
  * Everything read here is untrusted: every length is checked against the
  * data it claims to describe and against the file size. The library
@@ -30,20 +35,10 @@
 
 #include <zstd.h>
 
-#include "exitstat.h"
+#include "v7.h"
 
 #define V7_MAGIC "\027\010\104tracing"
-#define MAX_SECTION (16u << 20)	/* an options section is a few KB */
 #define MAX_OPTION_SECTIONS 256
-
-enum {
-	OPT_DONE = 0,
-	OPT_BUFFER = 3,
-	OPT_OFFSET = 7,
-	OPT_TIME_SHIFT = 12,
-	OPT_TSC2NSEC = 14,
-	OPT_BUFFER_TEXT = 22,
-};
 
 struct v7_ctx {
 	int fd;
@@ -51,12 +46,10 @@ struct v7_ctx {
 	int max_cpus;
 	struct es_v7 *v;
 	struct es_error *err;
+	size_t cpustats_len;	/* bytes in v->cpustats, NULs inside included */
 };
 
-static int v7_fail(struct es_error *err, int ret, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int v7_fail(struct es_error *err, int ret, const char *fmt, ...)
+int es_v7_fail(struct es_error *err, int ret, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -127,21 +120,21 @@ static int parse_file_header(struct v7_ctx *c, uint64_t *options)
 
 	ret = es_pread_full(c->fd, buf, len, 0, c->file_size);
 	if (ret)
-		return v7_fail(c->err, ret, "reading the file header");
+		return es_v7_fail(c->err, ret, "reading the file header");
 	if (len < 10 || memcmp(buf, V7_MAGIC, 10))
-		return v7_fail(c->err, -EBADMSG, "not a trace.dat file");
+		return es_v7_fail(c->err, -EBADMSG, "not a trace.dat file");
 	ver = take_string(buf, len, &pos);
 	if (!ver || strcmp(ver, "7"))
-		return v7_fail(c->err, -EOPNOTSUPP, "not a version 7 trace.dat file");
+		return es_v7_fail(c->err, -EOPNOTSUPP, "not a version 7 trace.dat file");
 	if (pos + 6 > len)
-		return v7_fail(c->err, -EBADMSG, "file header truncated");
+		return es_v7_fail(c->err, -EBADMSG, "file header truncated");
 	c->v->big_endian = buf[pos] != 0;
 	c->v->long_size = buf[pos + 1];
 	c->v->page_size = (uint32_t)es_v7_get(c->v, buf + pos + 2, 4);
 	pos += 6;
 	name = take_string(buf, len, &pos);
 	if (!name || !take_string(buf, len, &pos) || pos + 8 > len)
-		return v7_fail(c->err, -EBADMSG, "compression header truncated");
+		return es_v7_fail(c->err, -EBADMSG, "compression header truncated");
 	snprintf(c->v->compression, sizeof(c->v->compression), "%s", name);
 	*options = es_v7_get(c->v, buf + pos, 8);
 	return 0;
@@ -157,46 +150,136 @@ static int parse_buffer(struct v7_ctx *c, const uint8_t *d, size_t len)
 
 	if (len < 8 || !(name = take_string(d, len, &pos)) ||
 	    !take_string(d, len, &pos) || pos + 8 > len)
-		return v7_fail(c->err, -EBADMSG, "BUFFER option truncated");
+		return es_v7_fail(c->err, -EBADMSG, "BUFFER option truncated");
 	if (*name)
 		return 0;			/* another instance */
 	if (v->cpu)
-		return v7_fail(c->err, -EBADMSG, "two BUFFER options for the top instance");
+		return es_v7_fail(c->err, -EBADMSG, "two BUFFER options for the top instance");
 	v->buffer_offset = es_v7_get(v, d, 8);
 	v->buffer_page_size = (uint32_t)es_v7_get(v, d + pos, 4);
 	n = (uint32_t)es_v7_get(v, d + pos + 4, 4);
 	pos += 8;
 	if (n > (uint32_t)c->max_cpus || n > (len - pos) / 20)
-		return v7_fail(c->err, -EBADMSG, "BUFFER option: %u CPUs do not fit", n);
+		return es_v7_fail(c->err, -EBADMSG, "BUFFER option: %u CPUs do not fit", n);
 	for (i = 0; i < n; i++) {
 		uint32_t id = (uint32_t)es_v7_get(v, d + pos + 20 * i, 4);
 
 		if (id >= (uint32_t)c->max_cpus)
-			return v7_fail(c->err, -EBADMSG, "BUFFER option: CPU id %u", id);
+			return es_v7_fail(c->err, -EBADMSG, "BUFFER option: CPU id %u", id);
 		if ((int)id >= v->ncpus)
 			v->ncpus = (int)id + 1;
 	}
 	v->cpu = calloc(v->ncpus ? (size_t)v->ncpus : 1, sizeof(*v->cpu));
 	if (!v->cpu)
-		return v7_fail(c->err, -ENOMEM, "BUFFER option");
+		return es_v7_fail(c->err, -ENOMEM, "BUFFER option");
 	for (i = 0; i < n; i++, pos += 20) {
 		struct es_v7_cpu *cpu = &v->cpu[es_v7_get(v, d + pos, 4)];
 
 		if (cpu->present)
-			return v7_fail(c->err, -EBADMSG, "BUFFER option: CPU %u twice",
-				       (unsigned int)es_v7_get(v, d + pos, 4));
+			return es_v7_fail(c->err, -EBADMSG, "BUFFER option: CPU %u twice",
+					  (unsigned int)es_v7_get(v, d + pos, 4));
 		cpu->present = true;
 		cpu->offset = es_v7_get(v, d + pos + 4, 8);
 		cpu->size = es_v7_get(v, d + pos + 12, 8);
 		if (cpu->size && (cpu->offset > c->file_size ||
 				  cpu->size > c->file_size - cpu->offset))
-			return v7_fail(c->err, -EBADMSG,
-				       "CPU %u data (offset %llu, %llu bytes) extends past the end of the file",
-				       (unsigned int)es_v7_get(v, d + pos, 4),
-				       (unsigned long long)cpu->offset,
-				       (unsigned long long)cpu->size);
+			return es_v7_fail(c->err, -EBADMSG,
+					  "CPU %u data (offset %llu, %llu bytes) extends past the end of the file",
+					  (unsigned int)es_v7_get(v, d + pos, 4),
+					  (unsigned long long)cpu->offset,
+					  (unsigned long long)cpu->size);
 	}
 	return 0;
+}
+
+/* A number option's text (DATE, OFFSET), as libtracecmd reads it:
+ * strtoll with base 0 on the NUL-terminated text. */
+static int option_number(struct v7_ctx *c, const char *what, const uint8_t *d,
+			 size_t len, long long *out)
+{
+	char text[64];
+	char *end;
+
+	if (!len || !memchr(d, 0, len) || len > sizeof(text))
+		return es_v7_fail(c->err, -EBADMSG, "%s option is not a short string", what);
+	memcpy(text, d, len);
+	errno = 0;
+	*out = strtoll(text, &end, 0);
+	if (errno)
+		return es_v7_fail(c->err, -EBADMSG, "%s option '%s' out of range", what, text);
+	return 0;
+}
+
+static int add_ts_offset(struct v7_ctx *c, const char *what, long long ns)
+{
+	if (__builtin_add_overflow(c->v->ts_offset, ns, &c->v->ts_offset))
+		return es_v7_fail(c->err, -EBADMSG, "%s option: timestamp offset out of range", what);
+	return 0;
+}
+
+/* A CPUSTAT option: its text after the others', its last byte a newline. */
+static int add_cpustat(struct v7_ctx *c, const uint8_t *d, size_t len)
+{
+	size_t have = c->cpustats_len;
+	char *p;
+
+	if (!len)
+		return 0;
+	p = realloc(c->v->cpustats, have + len + 1);
+	if (!p)
+		return es_v7_fail(c->err, -ENOMEM, "CPUSTAT option");
+	memcpy(p + have, d, len);
+	p[have + len - 1] = '\n';
+	p[have + len] = 0;
+	/* a NUL inside ends the text there, as it ends libtracecmd's */
+	c->v->cpustats = p;
+	c->cpustats_len = have + len;
+	return 0;
+}
+
+/* One option other than DONE. */
+static int take_option(struct v7_ctx *c, unsigned int id, const uint8_t *d, size_t len)
+{
+	long long x;
+	int ret = 0;
+
+	switch (id) {
+	case ES_V7_BUFFER:
+		return parse_buffer(c, d, len);
+	case ES_V7_DATE:	/* microseconds */
+		ret = option_number(c, "DATE", d, len, &x);
+		if (!ret && __builtin_mul_overflow(x, 1000LL, &x))
+			ret = es_v7_fail(c->err, -EBADMSG, "DATE option out of range");
+		return ret ? ret : add_ts_offset(c, "DATE", x);
+	case ES_V7_OFFSET:
+		ret = option_number(c, "OFFSET", d, len, &x);
+		return ret ? ret : add_ts_offset(c, "OFFSET", x);
+	case ES_V7_CPUSTAT:
+		return add_cpustat(c, d, len);
+	case ES_V7_CPUCOUNT:
+		if (len < 4)
+			return es_v7_fail(c->err, -EBADMSG, "CPUCOUNT option truncated");
+		c->v->cpucount = (uint32_t)es_v7_get(c->v, d, 4);
+		return 0;
+	case ES_V7_TIME_SHIFT:
+	case ES_V7_TSC2NSEC:
+		c->v->ts_transform = true;
+		return 0;
+	case ES_V7_BUFFER_TEXT:
+		c->v->latency = true;
+		return 0;
+	case ES_V7_HEADER_INFO:
+	case ES_V7_FTRACE_EVENTS:
+	case ES_V7_EVENT_FORMATS:
+	case ES_V7_KALLSYMS:
+	case ES_V7_PRINTK:
+	case ES_V7_CMDLINES:
+		if (len >= 8)	/* shorter: ignored, as libtracecmd does */
+			c->v->section[id - ES_V7_HEADER_INFO] = es_v7_get(c->v, d, 8);
+		return 0;
+	default:
+		return 0;
+	}
 }
 
 /* The options of one section; *next: the following section, 0 = none. */
@@ -214,83 +297,97 @@ static int parse_options(struct v7_ctx *c, const uint8_t *d, size_t len,
 
 		pos += 6;
 		if (size > len - pos)
-			return v7_fail(c->err, -EBADMSG, "option %u overruns its section", id);
+			return es_v7_fail(c->err, -EBADMSG, "option %u overruns its section", id);
 		pos += size;
-		switch (id) {
-		case OPT_DONE:
+		if (id == ES_V7_DONE) {
 			if (size < 8)
-				return v7_fail(c->err, -EBADMSG, "DONE option truncated");
+				return es_v7_fail(c->err, -EBADMSG, "DONE option truncated");
 			*next = es_v7_get(c->v, data, 8);
 			return 0;
-		case OPT_BUFFER:
-			ret = parse_buffer(c, data, size);
-			if (ret)
-				return ret;
-			break;
-		case OPT_OFFSET:
-			c->v->ts_offset = true;
-			break;
-		case OPT_TIME_SHIFT:
-		case OPT_TSC2NSEC:
-			c->v->ts_transform = true;
-			break;
-		case OPT_BUFFER_TEXT:
-			c->v->latency = true;
-			break;
-		default:
-			break;
 		}
+		ret = take_option(c, id, data, size);
+		if (ret)
+			return ret;
 	}
-	return v7_fail(c->err, -EBADMSG, "options section without a DONE option");
+	return es_v7_fail(c->err, -EBADMSG, "options section without a DONE option");
 }
 
-/* Reads (and decompresses) the section whose header is at off. */
-static int load_section(struct v7_ctx *c, uint64_t off, uint8_t **out, size_t *outlen)
+/* A compressed section's body: u32 compressed size, u32 size, the zstd
+ * frame. */
+static int decompress_section(const struct es_v7 *v, const uint8_t *raw, uint64_t size,
+			      const char *name, uint64_t off, uint8_t **out,
+			      size_t *outlen, struct es_error *err)
 {
-	uint8_t h[16], *raw = NULL, *body = NULL;
-	uint64_t size, csize, usize;
-	unsigned int id, flags;
+	uint64_t csize = es_v7_get(v, raw, 4), usize = es_v7_get(v, raw + 4, 4);
+	uint8_t *body;
+	size_t n;
+
+	if (strcmp(v->compression, "zstd"))
+		return es_v7_fail(err, -EOPNOTSUPP, "%s section at %llu: compressed with %s",
+				  name, (unsigned long long)off, v->compression);
+	if (csize > size - 8 || usize > ES_V7_MAX_SECTION)
+		return es_v7_fail(err, -EBADMSG,
+				  "%s section at %llu: sizes %llu/%llu do not fit its %llu bytes",
+				  name, (unsigned long long)off, (unsigned long long)csize,
+				  (unsigned long long)usize, (unsigned long long)size);
+	body = malloc(usize ? usize : 1);
+	if (!body)
+		return es_v7_fail(err, -ENOMEM, "%s section", name);
+	n = ZSTD_decompress(body, usize, raw + 8, csize);
+	if (ZSTD_isError(n) || n != usize) {
+		free(body);
+		return es_v7_fail(err, -EBADMSG, "%s section at %llu: %s%s", name,
+				  (unsigned long long)off, ZSTD_isError(n) ? "zstd: " : "",
+				  ZSTD_isError(n) ? ZSTD_getErrorName(n)
+				  : "decompresses to fewer bytes than it says");
+	}
+	*out = body;
+	*outlen = usize;
+	return 0;
+}
+
+int es_v7_load_section(int fd, uint64_t file_size, const struct es_v7 *v,
+		       uint64_t off, unsigned int id, const char *name,
+		       uint8_t **out, size_t *outlen, struct es_error *err)
+{
+	uint8_t h[16], *raw;
+	uint64_t size;
+	unsigned int flags;
 	int ret;
 
-	ret = es_pread_full(c->fd, h, sizeof(h), off, c->file_size);
+	if (off > file_size || file_size - off < sizeof(h))
+		return es_v7_fail(err, -EBADMSG, "%s section at %llu: past the end of the file (%llu bytes; truncated?)",
+				  name, (unsigned long long)off, (unsigned long long)file_size);
+	ret = es_pread_full(fd, h, sizeof(h), off, file_size);
 	if (ret)
-		return v7_fail(c->err, ret, "options section header at %llu", (unsigned long long)off);
-	id = (unsigned int)es_v7_get(c->v, h, 2);
-	flags = (unsigned int)es_v7_get(c->v, h + 2, 2);
-	size = es_v7_get(c->v, h + 8, 8);
-	if (id != 0)
-		return v7_fail(c->err, -EBADMSG, "section at %llu is not an options section (id %u)",
-			       (unsigned long long)off, id);
-	if (size > MAX_SECTION || size < (flags & 1 ? 8 : 0))
-		return v7_fail(c->err, -EBADMSG, "options section at %llu: implausible size %llu",
-			       (unsigned long long)off, (unsigned long long)size);
+		return es_v7_fail(err, ret, "%s section header at %llu", name, (unsigned long long)off);
+	flags = (unsigned int)es_v7_get(v, h + 2, 2);
+	size = es_v7_get(v, h + 8, 8);
+	if (es_v7_get(v, h, 2) != id)
+		return es_v7_fail(err, -EBADMSG, "%s section at %llu: the header says section %u",
+				  name, (unsigned long long)off, (unsigned int)es_v7_get(v, h, 2));
+	if (size > file_size - off - sizeof(h))
+		return es_v7_fail(err, -EBADMSG, "%s section at %llu: its %llu bytes run past the end of the file (truncated?)",
+				  name, (unsigned long long)off, (unsigned long long)size);
+	if (size > ES_V7_MAX_SECTION || size < (flags & ES_V7_SECTION_FLAG_COMPRESSED ? 8 : 0))
+		return es_v7_fail(err, -EBADMSG, "%s section at %llu: implausible size %llu",
+				  name, (unsigned long long)off, (unsigned long long)size);
 	raw = malloc(size ? size : 1);
 	if (!raw)
-		return v7_fail(c->err, -ENOMEM, "options section");
-	ret = es_pread_full(c->fd, raw, size, off + 16, c->file_size);
+		return es_v7_fail(err, -ENOMEM, "%s section", name);
+	ret = es_pread_full(fd, raw, size, off + sizeof(h), file_size);
 	if (ret) {
 		free(raw);
-		return v7_fail(c->err, ret, "options section at %llu", (unsigned long long)off);
+		return es_v7_fail(err, ret, "%s section at %llu", name, (unsigned long long)off);
 	}
-	if (!(flags & 1)) {
+	if (!(flags & ES_V7_SECTION_FLAG_COMPRESSED)) {
 		*out = raw;
 		*outlen = size;
 		return 0;
 	}
-	csize = es_v7_get(c->v, raw, 4);
-	usize = es_v7_get(c->v, raw + 4, 4);
-	if (strcmp(c->v->compression, "zstd") || csize > size - 8 || usize > MAX_SECTION ||
-	    !(body = malloc(usize ? usize : 1)) ||
-	    ZSTD_decompress(body, usize, raw + 8, csize) != usize) {
-		free(raw);
-		free(body);
-		return v7_fail(c->err, -EBADMSG, "compressed options section at %llu does not decompress",
-			       (unsigned long long)off);
-	}
+	ret = decompress_section(v, raw, size, name, off, out, outlen, err);
 	free(raw);
-	*out = body;
-	*outlen = usize;
-	return 0;
+	return ret;
 }
 
 /* The BUFFER FLYRECORD section header: is the CPU data compressed? */
@@ -300,12 +397,12 @@ static int check_flyrecord(struct v7_ctx *c)
 	int ret = es_pread_full(c->fd, h, sizeof(h), c->v->buffer_offset, c->file_size);
 
 	if (ret)
-		return v7_fail(c->err, ret, "flyrecord section header at %llu",
-			       (unsigned long long)c->v->buffer_offset);
-	if (es_v7_get(c->v, h, 2) != OPT_BUFFER)
-		return v7_fail(c->err, -EBADMSG, "no flyrecord section at %llu",
-			       (unsigned long long)c->v->buffer_offset);
-	c->v->data_compressed = es_v7_get(c->v, h + 2, 2) & 1;
+		return es_v7_fail(c->err, ret, "flyrecord section header at %llu",
+				  (unsigned long long)c->v->buffer_offset);
+	if (es_v7_get(c->v, h, 2) != ES_V7_BUFFER)
+		return es_v7_fail(c->err, -EBADMSG, "no flyrecord section at %llu",
+				  (unsigned long long)c->v->buffer_offset);
+	c->v->data_compressed = es_v7_get(c->v, h + 2, 2) & ES_V7_SECTION_FLAG_COMPRESSED;
 	return 0;
 }
 
@@ -324,9 +421,10 @@ int es_v7_read(int fd, uint64_t file_size, int max_cpus, struct es_v7 *v,
 		size_t len = 0;
 
 		if (n == MAX_OPTION_SECTIONS || off == prev)
-			ret = v7_fail(err, -EBADMSG, "options sections form a loop");
+			ret = es_v7_fail(err, -EBADMSG, "options sections form a loop");
 		else
-			ret = load_section(&c, off, &body, &len);
+			ret = es_v7_load_section(fd, file_size, v, off, ES_V7_DONE, "options",
+						 &body, &len, err);
 		if (ret)
 			break;
 		prev = off;
@@ -334,8 +432,8 @@ int es_v7_read(int fd, uint64_t file_size, int max_cpus, struct es_v7 *v,
 		free(body);
 	}
 	if (!ret && !v->cpu)
-		ret = v7_fail(err, v->latency ? -EOPNOTSUPP : -EBADMSG,
-			      "no flyrecord CPU data for the top instance");
+		ret = es_v7_fail(err, v->latency ? -EOPNOTSUPP : -EBADMSG,
+				 "no flyrecord CPU data for the top instance");
 	if (!ret)
 		ret = check_flyrecord(&c);
 	if (ret)
@@ -348,4 +446,6 @@ void es_v7_release(struct es_v7 *v)
 	free(v->cpu);
 	v->cpu = NULL;
 	v->ncpus = 0;
+	free(v->cpustats);
+	v->cpustats = NULL;
 }

@@ -15,7 +15,7 @@
  * Memory is bounded: each CPU has `depth` chunk buffers (2..ZS_MAX_DEPTH,
  * chosen so that all CPUs together hold about ZS_BUDGET, 6 MiB: 150 chunks
  * of 10 pages as trace-cmd writes them, about 20 ms of decompression for
- * the helpers to work ahead, e.g. while libtracecmd parses the headers),
+ * the helpers to work ahead, e.g. while the headers are parsed),
  * reused in a ring;
  * each thread has one buffer for compressed bytes; chunk headers are read
  * as the stream advances (no table). Nothing grows with the trace.

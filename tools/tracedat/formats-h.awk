@@ -3,6 +3,8 @@
 # for kvm-formats.h: per file, static const struct kvm_format kvm_formats_SET[] (SET: the
 # file's name without .format, "-" as "_") of { name, ID, text } ending with { 0 }; then
 # KVM_ID_<EVENT> for every event. An event has one ID in all files, or this fails.
+# A file SET.header_page or SET.header_event (the ring buffer's headers, verbatim) becomes
+# static const char kvm_header_page_SET[] / kvm_header_event_SET[], its whole text.
 # A format runs from its "name:" line to its "print fmt:" line; lines outside one (comments,
 # blank lines between formats) are not part of any, as tracedat.py's formats() reads them.
 
@@ -20,6 +22,9 @@ function cstr(s, out, c, i) {
 function close_set() {
 	if (set != "")
 		printf "\t{ 0, 0, 0 }\n};\n\n"
+	else if (raw != "")
+		printf "%s;\n\n", text
+	set = raw = ""
 }
 
 BEGIN {
@@ -29,11 +34,24 @@ BEGIN {
 
 FNR == 1 {
 	close_set()
-	set = FILENAME
-	sub(/.*\//, "", set)
-	sub(/\.format$/, "", set)
-	gsub(/-/, "_", set)
-	printf "static const struct kvm_format kvm_formats_%s[] = {\n", set
+	name = FILENAME
+	sub(/.*\//, "", name)
+	kind = name
+	sub(/^[^.]*\./, "", kind)
+	sub(/\..*$/, "", name)
+	gsub(/-/, "_", name)
+	if (kind == "format") {
+		set = name
+		printf "static const struct kvm_format kvm_formats_%s[] = {\n", set
+	} else {
+		raw = name
+		text = "static const char kvm_" kind "_" name "[] =\n"
+	}
+}
+
+raw != "" {
+	text = text "\t\"" cstr($0) "\\n\"\n"
+	next
 }
 
 !infmt && /^name: / {

@@ -4,7 +4,9 @@
  * traces or records: kvm_formats_arm64 (exitlab's 6.1 arm64 host kernel, stock kvm_exit),
  * kvm_formats_arm64_patched (its kvm_exit with kernel-patches/6.1/0002, its kvm_entry with
  * 0005), kvm_formats_x86 (x86's kvm_exit and kvm_entry), and KVM_ID_<EVENT>, each event's ID
- * there. The arrays are generated (formats.mk), static: unused ones cost nothing.
+ * there; kvm_header_page_arm64 and kvm_header_event_arm64, the same kernel's ring-buffer
+ * headers (tracefs events/header_page, events/header_event). The arrays are generated
+ * (formats.mk), static: unused ones cost nothing.
  */
 #ifndef EXITLAB_KVM_FORMATS_H
 #define EXITLAB_KVM_FORMATS_H

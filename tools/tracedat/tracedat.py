@@ -3,10 +3,11 @@
 
 An uncompressed version-6 trace.dat (trace-cmd convert --file-version 6 --compression none)
 is read and rewritten by V6Trace: its header, event formats and per-CPU ring-buffer pages
-(walk_page, PageWriter). v7_file() writes a small zstd-compressed version-7 file. formats()
-reads the kvm event formats of formats/*.format, the definition the C tests and fuzz targets
-use too (tools/tracedat/README.md); patched_exit() and stock_exit() turn a kvm_exit format
-into the patched kernel's and back.
+(walk_page, PageWriter). v7_file() writes a zstd-compressed version-7 file, with its header
+sections if asked (V7Headers). formats() reads the kvm event formats of formats/*.format and
+ring_headers() the ring buffer's headers beside them, the definitions the C tests and fuzz
+targets use too (tools/tracedat/README.md); patched_exit() and stock_exit() turn a kvm_exit
+format into the patched kernel's and back.
 
 Used by the scripts beside it (fuzz-seeds.py, make-big-trace.py, make-patched-trace.py), which
 Python finds it for, and by the trace generators of tests/, run with PYTHONPATH=tools/tracedat.
@@ -38,6 +39,16 @@ def formats(name):
                 out[cur[0][6:].strip().decode()] = b"".join(cur)
                 cur = None
     return out
+
+
+def ring_headers(name):
+    """(header_page, header_event): formats/NAME.header_page and NAME.header_event, verbatim,
+    as tracefs prints events/header_page and events/header_event."""
+    out = []
+    for kind in ("header_page", "header_event"):
+        with open(os.path.join(FORMATS_DIR, f"{name}.{kind}"), "rb") as f:
+            out.append(f.read())
+    return tuple(out)
 
 
 def format_id(text):
@@ -269,17 +280,73 @@ def zstd(raw):
                           capture_output=True).stdout
 
 
-def v7_file(cpus, page_size, compress_options=False):
-    """A small little-endian trace.dat version 7 file, as trace-cmd.dat.v7(5) describes it:
-    file header, a BUFFER FLYRECORD section with zstd-compressed CPU data in chunks (CPUS:
-    one list of raw chunks per CPU), one options section with the BUFFER and DONE options
-    (itself compressed if COMPRESS_OPTIONS)."""
+# Option ids of trace-cmd.dat.v7(5); the section an option HEADER_INFO..CMDLINES points to
+# has the option's id.
+OPT_DONE, OPT_DATE, OPT_CPUSTAT, OPT_BUFFER, OPT_OFFSET, OPT_CPUCOUNT = 0, 1, 2, 3, 7, 8
+OPT_HEADER_INFO, OPT_FTRACE_EVENTS, OPT_EVENT_FORMATS = 16, 17, 18
+OPT_KALLSYMS, OPT_PRINTK, OPT_CMDLINES = 19, 20, 21
+
+
+class V7Headers:
+    """The header sections of a v7 file, for v7_file(): the ring-buffer headers (a
+    ring_headers() pair), ftrace's formats (a list of texts), the event formats ({system:
+    [texts]}), saved command lines (text); kallsyms and printk formats (text, or None for no
+    section); all compressed with zstd if COMPRESS."""
+
+    def __init__(self, ring, events, ftrace=(), cmdlines=b"", kallsyms=None, printk=None,
+                 compress=False):
+        self.ring, self.events, self.ftrace = ring, events, list(ftrace)
+        self.cmdlines, self.kallsyms, self.printk = cmdlines, kallsyms, printk
+        self.compress = compress
+
+    def sections(self):
+        """[(id, body)] as trace-cmd.dat.v7(5) lays each section out."""
+        page, event = self.ring
+        out = [(OPT_HEADER_INFO, b"header_page\0" + struct.pack("<Q", len(page)) + page +
+                b"header_event\0" + struct.pack("<Q", len(event)) + event)]
+        body = struct.pack("<I", len(self.ftrace))
+        out.append((OPT_FTRACE_EVENTS, body + b"".join(struct.pack("<Q", len(t)) + t
+                                                       for t in self.ftrace)))
+        body = struct.pack("<I", len(self.events))
+        for system, texts in self.events.items():
+            body += system.encode() + b"\0" + struct.pack("<I", len(texts))
+            body += b"".join(struct.pack("<Q", len(t)) + t for t in texts)
+        out.append((OPT_EVENT_FORMATS, body))
+        if self.kallsyms is not None:
+            out.append((OPT_KALLSYMS, struct.pack("<I", len(self.kallsyms)) + self.kallsyms))
+        if self.printk is not None:
+            out.append((OPT_PRINTK, struct.pack("<I", len(self.printk)) + self.printk))
+        out.append((OPT_CMDLINES, struct.pack("<Q", len(self.cmdlines)) + self.cmdlines))
+        return out
+
+
+def _section(sec_id, body, compress):
+    """A section: header (id, flags, string id, size), then the body, compressed
+    ("COMPRESSION FORMAT OF THE FILE SECTIONS") if COMPRESS."""
+    if compress:
+        z = zstd(body)
+        return struct.pack("<HHIQII", sec_id, 1, 0, 8 + len(z), len(z), len(body)) + z
+    return struct.pack("<HHIQ", sec_id, 0, 0, len(body)) + body
+
+
+def v7_file(cpus, page_size, compress_options=False, headers=None, options=()):
+    """A little-endian trace.dat version 7 file, as trace-cmd.dat.v7(5) describes it: file
+    header, the header sections of HEADERS (a V7Headers; none without), a BUFFER FLYRECORD
+    section with zstd-compressed CPU data in chunks (CPUS: one list of raw chunks per CPU),
+    one options section (itself compressed if COMPRESS_OPTIONS) with an option for each header
+    section, OPTIONS ((id, data) pairs: CPUCOUNT, CPUSTAT, DATE, ...), BUFFER and DONE."""
     out = bytearray(b"\x17\x08Dtracing7\x00\x00\x08")
     out += struct.pack("<I", page_size) + b"zstd\x001.5.4\x00"
     opt_at = len(out)
     out += bytes(8)
+    opts = b""
+    for sec_id, body in headers.sections() if headers else ():
+        opts += struct.pack("<HIQ", sec_id, 8, len(out))
+        out += _section(sec_id, body, headers.compress)
+    for opt_id, data in options:
+        opts += struct.pack("<HI", opt_id, len(data)) + data
     fly = len(out)
-    out += struct.pack("<HHIQ", 3, 1, 0, 0)
+    out += struct.pack("<HHIQ", OPT_BUFFER, 1, 0, 0)
     table = []
     for cpu, chunks in enumerate(cpus):
         off = len(out)
@@ -291,10 +358,6 @@ def v7_file(cpus, page_size, compress_options=False):
     struct.pack_into("<Q", out, opt_at, len(out))
     body = struct.pack("<Q", fly) + b"\x00local\x00" + struct.pack("<II", page_size, len(table))
     body += b"".join(struct.pack("<IQQ", *c) for c in table)
-    opts = struct.pack("<HI", 3, len(body)) + body + struct.pack("<HIQ", 0, 8, 0)
-    if compress_options:
-        z = zstd(opts)
-        out += struct.pack("<HHIQII", 0, 1, 0, 8 + len(z), len(z), len(opts)) + z
-    else:
-        out += struct.pack("<HHIQ", 0, 0, 0, len(opts)) + opts
+    opts += struct.pack("<HI", OPT_BUFFER, len(body)) + body + struct.pack("<HIQ", OPT_DONE, 8, 0)
+    out += _section(0, opts, compress_options)
     return bytes(out)
