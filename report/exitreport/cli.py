@@ -28,7 +28,8 @@ images (./run-host.sh --build-only's keyed paths) is there.
                    trace.dat files
   --out DIR        where the report goes (default report/)
   --runs DIR       where the experiments' runs go (default build/report-runs)
-  --only NAMES     run only these experiments (comma separated; the report uses all found)
+  --only NAMES     run only these experiments (comma separated); the others' finished runs
+                   in --runs DIR go into the report as they are
   --dry-run        print what would run or be reused; write nothing
   -h, --help       this text
 

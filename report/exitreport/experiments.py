@@ -22,7 +22,9 @@ STAMP = "report-experiment.json"
 
 
 def load_experiments(path, only=None):
-    """[{name, kind, args, about}] in file order; errors name the file and line."""
+    """[{name, kind, args, about, run}] in file order; errors name the file and line. With
+    ONLY (comma separated names), the others are kept with run False: their finished runs
+    still go into the report."""
     exps, cur = [], None
     with open(path, encoding="utf-8") as f:
         for n, line in enumerate(f, 1):
@@ -55,12 +57,15 @@ def load_experiments(path, only=None):
     for e in exps:
         if not e["kind"]:
             raise UsageError(f"{e['line']}: [{e['name']}] names no command ({', '.join(KINDS)})")
+    for e in exps:
+        e["run"] = True
     if only:
         names = only.split(",")
         unknown = [n for n in names if n not in {e["name"] for e in exps}]
         if unknown:
             raise UsageError(f"--only: no experiment {', '.join(unknown)} in {path}")
-        exps = [e for e in exps if e["name"] in names]
+        for e in exps:
+            e["run"] = e["name"] in names
     return exps
 
 
@@ -102,6 +107,14 @@ def run_experiments(exps, runs_dir, dry_run):
         stamp = {"kind": e["kind"], "args": e["args"], "images": fp}
         old = read_stamp(d) or {}
         same = {k: v for k, v in old.items() if k != "finished"} == stamp
+        if not e["run"]:
+            # Not among --only's: its finished run is used as it is, images and all.
+            if old.get("finished") and finished(d, e["kind"]):
+                note(f"{e['name']}: using {d}" + ("" if same else " (made from other images)"))
+                out.append(d)
+            else:
+                note(f"{e['name']}: no finished run in {d}; left out (not among --only's)")
+            continue
         if same and old.get("finished") and finished(d, e["kind"]):
             note(f"{e['name']}: reusing {d}")
             out.append(d)
