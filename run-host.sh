@@ -59,6 +59,14 @@ if [ "$guest_exit_stats" = 1 ] && ! series_files | xargs -r cat | grep -E 'modul
 	log "--patches $patches: the host kernel has no guest-readable exit statistics (--no-guest-exit-stats)"
 	guest_exit_stats=0
 fi
+if [ "$guest_machine" = vexpress-a15 ]; then
+	[ "$guest_arch" = arm ] || usage_error "--guest-machine vexpress-a15 runs 32-bit guests (--guest-arch arm)"
+	[ "$guest_smp" -le 2 ] || usage_error "--guest-machine vexpress-a15: its device tree has 2 CPUs, not --guest-smp $guest_smp"
+	# exitlab's minimal guest kernel has the virt board only: Debian's knows the vexpress.
+	[ -n "$guest_kernel" ] || guest_kernel=debian
+	[ "$guest_kernel" = debian ] ||
+		usage_error "--guest-machine vexpress-a15 boots Debian's kernel with its device tree (--guest-kernel debian)"
+fi
 [ "$buffer_percent" -le 100 ] || usage_error "--buffer-percent is at most 100, not $buffer_percent"
 [ "$guest_smp" -le "$smp" ] || usage_error "--guest-smp $guest_smp exceeds the host's --smp $smp (KVM_CAP_NR_VCPUS)"
 if [ -z "$mem" ]; then
@@ -138,6 +146,7 @@ elif [ -z "$guest_kernel" ]; then
 elif [ "$guest_kernel" = debian ]; then
 	phase_begin "guest kernel: Debian's own for $guest_arch (images/fetch-debian-kernel.sh)"
 	guest_kernel=$("$ROOT/images/fetch-debian-kernel.sh" "$guest_arch")
+	guest_dtb=$(dirname "$guest_kernel")/vexpress-v2p-ca15-tc1.dtb
 else
 	phase_begin "guest kernel: $guest_kernel (given)"
 fi
@@ -207,6 +216,7 @@ if [ "$with_guests" = 1 ]; then
 	# The kernel unpacks concatenated cpio archives in order: the run's files come on top.
 	cat "$guest_base" "$work/guest-run.cpio.gz" >"$work/run/guest/initrd.gz"
 	cp "$guest_kernel" "$work/run/guest/kernel"
+	[ "$guest_machine" = virt ] || cp "$guest_dtb" "$work/run/guest/dtb"
 fi
 pack_cpio "$work/run" "$work/run.cpio.gz"
 cat "$host_base" "$work/run.cpio.gz" >"$work/initrd.gz"
@@ -217,6 +227,9 @@ truncate -s 64G "$work/stream.img"
 
 machine=("${OUTER_MACHINE[@]}")
 [ "$host_arch" = arm64 ] || machine=("${LEGACY_MACHINE[@]}" -dtb "$host_dtb")
+# A vexpress-a15 guest's GIC is a GICv2, which KVM emulates only on a GICv2 host (TCG's GICv3
+# has no GICv2 compatibility).
+[ "$guest_machine" = virt ] || machine=("${machine[@]/gic-version=3/gic-version=2}")
 # shellcheck disable=SC2054 # commas belong to QEMU's option syntax
 qemu=("$outer_qemu" "${machine[@]}" -cpu "$cpu" -smp "$smp" -m "$mem" -no-reboot
 	-chardev "stdio,id=console,mux=on,signal=off,logfile=$out/host-console.log"

@@ -55,6 +55,12 @@ options_table() {
 	guest kernel or image)
 --guest-arch          ARCH    guest_arch        choice:arm,arm64      arm              GUEST_ARCH       guest_arch
 	arm (32-bit ARMv7, default) or arm64
+--guest-machine       BOARD   guest_machine     choice:virt,vexpress-a15 virt          GUEST_MACHINE    guest_machine
+	the guests' board under KVM: virt (default) or vexpress-a15, the
+	Versatile Express Cortex-A15 of the first KVM/ARM measurements (32-bit
+	guests, at most 2 vcpus, Debian's armmp-lpae kernel and its device
+	tree; the outer machine gets a GICv2, which KVM needs to emulate the
+	board's; README, "vexpress-a15 guests")
 --guest-smp           N       guest_smp         uint                  1                GUEST_SMP        guest_smp
 	vcpus per guest (default 1)
 --guest-mem           MB      guest_mem         uint                  256              GUEST_MEM        guest_mem

@@ -54,3 +54,32 @@ host_test_programs() {
 	make -s -C "$EXITLAB_ROOT/tests/host" BUILD="$dir" >&2 || { echo "tests/host: building the host test programs failed" >&2; return 1; }
 	echo "$dir"
 }
+# trace_vcpu_counts TRACE VM [EC...]: the patched kvm_exit records of VM (its VM: field) in
+# `trace-cmd report -N` text, independently of exitstat: "VCPU FIRST LAST RECORDS GAPS" a line
+# per vcpu (FIRST and LAST its EXIT counter's first and last values; GAPS how often it skipped),
+# then, per EC given (e.g. 0x0012), how many of its exits had that HSR_EC; sorted by vcpu.
+trace_vcpu_counts() {
+	local trace=$1 vm=$2
+	shift 2
+	trace-cmd report -N "$trace" 2>/dev/null | awk -v vm="$vm" -v ecs="$*" '
+	BEGIN { nec = split(ecs, ec, " ") }
+	/ kvm_exit: / {
+		if (!match($0, /HSR_EC: 0x[0-9a-f]+/)) next
+		e = substr($0, RSTART + 8, RLENGTH - 8)
+		if (!match($0, /VM: -?[0-9]+, VCPU: [0-9]+, EXIT: [0-9]+$/)) next
+		split(substr($0, RSTART, RLENGTH), f, /[ ,]+/)
+		if (f[2] != vm) next
+		v = f[4]; c = f[6]
+		if (!(v in last)) first[v] = c
+		else if (c != last[v] + 1) gaps[v]++
+		last[v] = c; n[v]++
+		for (i = 1; i <= nec; i++) if (e == ec[i]) hits[v, i]++
+	}
+	END {
+		for (v in n) {
+			line = v " " first[v] " " last[v] " " n[v] " " gaps[v] + 0
+			for (i = 1; i <= nec; i++) line = line " " hits[v, i] + 0
+			print line
+		}
+	}' | sort -n
+}

@@ -45,24 +45,8 @@ if ! jq -e .kvm.exits <<<"$json" >/dev/null 2>&1; then
 fi
 pass "hvc-count: $json"
 
-# The independent count: the report's text, field by field.
-trace-cmd report -N "$out/trace.dat" 2>/dev/null |
-	awk -v vm="$(jq .vm_pid <<<"$json")" '
-	/ kvm_exit: / {
-		if (!match($0, /HSR_EC: 0x[0-9a-f]+/)) next
-		ec = substr($0, RSTART + 8, RLENGTH - 8)
-		if (!match($0, /VM: -?[0-9]+, VCPU: [0-9]+, EXIT: [0-9]+$/)) next
-		split(substr($0, RSTART, RLENGTH), f, /[ ,]+/)
-		if (f[2] != vm) next
-		v = f[4]; c = f[6]
-		if (!(v in last)) first[v] = c
-		else if (c != last[v] + 1) gaps[v]++
-		last[v] = c; n[v]++
-		if (ec == "0x0012") hvc[v]++
-		if (ec == "0x0024") dabt[v]++
-	}
-	END { for (v in n) printf "%s %d %d %d %d %d %d\n", v, first[v], last[v], n[v], gaps[v] + 0, hvc[v] + 0, dabt[v] + 0 }' |
-	sort -n >"$out/report-counts.txt"
+# The independent count: the report's text, field by field (HVC 0x12, DABT 0x24).
+trace_vcpu_counts "$out/trace.dat" "$(jq .vm_pid <<<"$json")" 0x0012 0x0024 >"$out/report-counts.txt"
 exits=$(jq .kvm.exits <<<"$json")
 check "the trace has $VCPUS vcpus of the VM" test "$(wc -l <"$out/report-counts.txt")" = "$VCPUS"
 sum=0
