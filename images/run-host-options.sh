@@ -16,7 +16,7 @@
 #   nonempty      any value but ''
 #   uint, count   a positive integer; a whole number (0 included)
 #   choice:A,B    one of the words listed
-#   kernel        a version of KERNEL_VERSIONS (images/lib.sh), selected at once
+#   kernel        a version of KERNEL_VERSIONS (images/lib.sh; not LEGACY_KERNEL), selected at once
 #   events        SYSTEM[:EVENT],... (trace-cmd record -e)
 #   kernel-image  a readable file, stored as an absolute path, or the word debian
 #   file          a readable file, stored as an absolute path
@@ -226,7 +226,10 @@ option_value() {
 		words=${kind#choice:}
 		[[ ",$words," == *",$val,"* ]] ||
 			usage_error "$opt is $(sed -e 's/,\([^,]*\)$/ or \1/' -e 's/,/, /g' <<<"$words"), not '$val'" ;;
-	kernel) select_kernel "$val" || usage_error "$opt is one of ${KERNEL_VERSIONS[*]}, not '$val'" ;;
+	kernel)
+		# The arm64 host's kernels only (--host-arch arm has its own: LEGACY_KERNEL).
+		{ [[ " ${KERNEL_VERSIONS[*]} " == *" $val "* ]] && select_kernel "$val"; } ||
+			usage_error "$opt is one of ${KERNEL_VERSIONS[*]}, not '$val'" ;;
 	events) [[ "$val" =~ ^[A-Za-z0-9_:*,]+$ ]] || usage_error "$opt takes SYSTEM[:EVENT],... not '$val'" ;;
 	file)
 		if [ ! -f "$val" ] || [ ! -r "$val" ]; then usage_error "$opt: cannot read '$val'"; fi

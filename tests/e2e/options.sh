@@ -26,12 +26,12 @@ settings() {
 }
 # The settings run-host.sh wrote before its options were a table (its --settings string),
 # and those of the options added since (buffer_percent, hang_timeout_s: the results stream;
-# el2_log).
+# el2_log; host_arch, guest_machine: the legacy host and vexpress-a15 guests).
 expected() {
-	tr ' ' '\n' <<<"kernel=$1 patches=$2 guests=$3 guest_arch=$4 guest_smp=$5 guest_mem=$6 guest_disk_mb=$7 guest_net=$8 cpu=$9 smp=${10} mem=${11} outer_qemu=${12} icount=${13} guest_kernel=${14} trace=${15} guest_exit_stats=${16} buffer_kb=${17} timeout=${18} events=${19} perf_kvm=${20} buffer_percent=${21} hang_timeout_s=${22} el2_log=${23}" | sort
+	tr ' ' '\n' <<<"kernel=$1 patches=$2 guests=$3 guest_arch=$4 guest_smp=$5 guest_mem=$6 guest_disk_mb=$7 guest_net=$8 cpu=$9 smp=${10} mem=${11} outer_qemu=${12} icount=${13} guest_kernel=${14} trace=${15} guest_exit_stats=${16} buffer_kb=${17} timeout=${18} events=${19} perf_kvm=${20} buffer_percent=${21} hang_timeout_s=${22} el2_log=${23} host_arch=${24} guest_machine=${25}" | sort
 }
 check "run.json settings of the defaults" diff <(settings) \
-	<(expected "$DEFAULT_KERNEL" all 1 arm 1 256 0 0 cortex-a57 2 2048 /q/qemu-system-aarch64 0 /k/zImage 1 1 20000 900 '' 0 1 300 0)
+	<(expected "$DEFAULT_KERNEL" all 1 arm 1 256 0 0 cortex-a57 2 2048 /q/qemu-system-aarch64 0 /k/zImage 1 1 20000 900 '' 0 1 300 0 arm64 virt)
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 printf '#!/bin/sh\n' >"$dir/my qemu"
@@ -41,9 +41,9 @@ check "run.json settings of given options (a space in a path is %20)" diff \
 		--guest-disk 64 --guest-net --cpu max --smp 4 --mem 4096 --outer-qemu "$dir/my qemu" --icount \
 		--guest-kernel debian --no-trace --no-guest-exit-stats --buffer-kb 100 --timeout 60 \
 		--events sched:sched_switch --perf-kvm --guest-cmd 'echo hi' --host-cmd true --out x -v \
-		--buffer-percent 10 --hang-timeout 0 --el2-log) \
+		--buffer-percent 10 --hang-timeout 0 --el2-log --host-arch arm --guest-machine vexpress-a15) \
 	<(expected 6.12 counter 2 arm64 2 512 64 1 max 4 4096 "${dir// /%20}/my%20qemu" 1 debian 0 0 100 60 \
-		sched:sched_switch 1 10 0 1)
+		sched:sched_switch 1 10 0 1 arm vexpress-a15)
 
 # run.conf as the host's /bin/sh reads it: a value with a quote and a space comes back whole.
 conf_back() {

@@ -45,6 +45,19 @@ expect 2 "--events takes SYSTEM" -- --events 'kvm;rm'
 expect 2 "--outer-qemu: '/nonexistent/qemu' is not an executable file" -- --outer-qemu /nonexistent/qemu
 expect 2 "--kernel is one of 6.1 6.12, not '5.4'" -- --kernel 5.4
 expect 2 "--host-files: '/nonexistent/dir' is not a directory" -- --host-files /nonexistent/dir
+expect 2 "--host-arch is arm64 or arm, not 'x86'" -- --host-arch x86
+expect 2 "--host-arch arm runs no guest OS .*--guests 0" -- --host-arch arm
+expect 2 "--host-arch arm: the vexpress-a15 has at most 4 CPUs, not --smp 5" -- --host-arch arm --guests 0 --smp 5
+expect 2 "--kernel chooses the arm64 host's kernel" -- --host-arch arm --guests 0 --kernel 6.12
+expect 2 "--perf-kvm: the legacy 32-bit host has no perf" -- --host-arch arm --guests 0 --perf-kvm
+expect 2 "--legacy-source is the source of --host-arch arm's kernel" -- --legacy-source /etc/hostname
+expect 2 "--legacy-source: cannot read '/nonexistent/linux-5.4.1.tar.xz'" -- --legacy-source /nonexistent/linux-5.4.1.tar.xz
+EXITLAB_LEGACY_SOURCE=/nonexistent/linux-5.4.1.tar.xz \
+	expect 2 "linux-5.4.1.tar.xz does not exist: download linux-5.4.N.tar.xz from kernel.org" -- --host-arch arm --guests 0
+expect 2 "--guest-machine is virt or vexpress-a15, not 'versatilepb'" -- --guest-machine versatilepb
+expect 2 "--guest-machine vexpress-a15 runs 32-bit guests" -- --guest-machine vexpress-a15 --guest-arch arm64
+expect 2 "its device tree has 2 CPUs, not --guest-smp 3" -- --guest-machine vexpress-a15 --guest-smp 3 --smp 4
+expect 2 "boots Debian's kernel with its device tree" -- --guest-machine vexpress-a15 --guest-kernel /etc/hostname
 expect 2 "--guest-files needs a value" -- --guest-files
 expect 2 "--patches is one of none .* all for Linux 6.1, not 'most'" -- --patches most
 EXITLAB_EXTRA_PACKAGES=exitlab-no-such-package \

@@ -24,6 +24,9 @@ table=$(sed -e "s|@TMP@|$tmp|g" -e "s|@B@|benchmarks|g" <<'TABLE'
 2 | kvm-stat-speed.sh: --out needs a value | @B@/kvm-stat-speed.sh --out
 1 | kvm-stat-speed.sh: --from @TMP@/nope: no such directory | @B@/kvm-stat-speed.sh --from @TMP@/nope
 2 | runner-overhead.sh: unknown option '--bogus' | @B@/runner-overhead.sh --bogus
+2 | vexpress-tcg.sh: unknown argument '--bogus' | @B@/vexpress-tcg.sh --bogus
+2 | vexpress-tcg.sh: --smp is 1 or 2, not '3' | @B@/vexpress-tcg.sh --smp 3
+2 | vexpress-tcg.sh: --timeout needs a positive integer | @B@/vexpress-tcg.sh --timeout 0
 2 | exit-cost.sh: -n needs a positive integer | @B@/exit-cost.sh -n x
 2 | exit-cost.sh: --runs needs a positive integer | @B@/exit-cost.sh --runs 0
 2 | exit-cost.sh: --out needs a value | @B@/exit-cost.sh --out
