@@ -5,7 +5,9 @@
 # one MMIO store) runs in it; the trace, read as `trace-cmd report -N` text, has per vcpu an
 # EXIT counter that starts at 1 and never skips, exactly the hypercalls and MMIO exits the
 # program caused, and last counters that add up to KVM's own exits statistic (debugfs, which
-# counts the host's interrupts and stage-2 faults too); exitstat agrees on the same file.
+# counts the host's interrupts and stage-2 faults too); exitstat agrees on the same file. In the
+# same traced boot, exit-cost's types that run on that host (AArch32: hvc, mmio_user,
+# mmio_kernel, s2fault) each pass its exact-count check, and it says why the others do not.
 # SKIP without the Linux 5.4 source (../shared/legacy beside the clone, or
 # EXITLAB_LEGACY_SOURCE): README, "The legacy 32-bit host".
 set -euo pipefail
@@ -30,14 +32,14 @@ out=$BUILD_DIR/test-runs/legacy-host
 rm -rf "$out"
 status=0
 "$ROOT/run-host.sh" --out "$out" --host-arch arm --guests 0 --host-files "$programs" \
-	--host-cmd "hvc-count --vcpus $VCPUS --hvcs $HVCS" || status=$?
+	--host-cmd "hvc-count --vcpus $VCPUS --hvcs $HVCS && exit-cost -n 200 --runs 2 --arch aarch32" || status=$?
 check "run-host.sh --host-arch arm exits 0 (status $status)" test "$status" = 0
 check "the host entered Hyp mode on every CPU" grep -q 'CPU: All CPU(s) started in HYP mode' "$out/host-dmesg.log"
 check "KVM initialised in Hyp mode" grep -q 'kvm \[1\]: Hyp mode initialized successfully' "$out/host-dmesg.log"
 check_quiet "run.json: host_arch arm, Linux 5.4 with the series" \
 	jq -e '.settings.host_arch == "arm" and (.host_kernel.release | startswith("5.4.")) and
 		(.host_kernel.patches | length) > 0' "$out/run.json"
-json=$(grep '^{' "$out/host-cmd.log" || true)
+json=$(grep '^{"host_arch"' "$out/host-cmd.log" || true)
 if ! jq -e .kvm.exits <<<"$json" >/dev/null 2>&1; then
 	fail "hvc-count printed its JSON (host-cmd.log: $(head -c 300 "$out/host-cmd.log" 2>/dev/null))"
 	finish
@@ -63,9 +65,9 @@ check_quiet "KVM counted the program's hypercalls and MMIO exits" \
 	jq -e --argjson n $((VCPUS * HVCS)) --argjson v "$VCPUS" \
 		'.kvm.hvc_exit_stat == $n and .kvm.mmio_exit_user == $v' <<<"$json"
 
-# exitstat on the same 32-bit host trace: its ret numbering (HVC, DATA_ABORT, ...) read from the
-# trace's own format.
-if "$EXITSTAT" summary --json "$out/trace.dat" >"$out/summary.json"; then
+# exitstat on the same 32-bit host trace (hvc-count's VM): its ret numbering (HVC,
+# DATA_ABORT, ...) read from the trace's own format.
+if "$EXITSTAT" summary --json --pid "$(jq .vm_pid <<<"$json")" "$out/trace.dat" >"$out/summary.json"; then
 	# shellcheck disable=SC2016 # $e and $n are jq variables
 	check_quiet "exitstat: $exits exits, $((VCPUS * HVCS)) HVC32, no unknown ret code" \
 		jq -e --argjson e "$exits" --argjson n $((VCPUS * HVCS)) '
@@ -75,4 +77,12 @@ if "$EXITSTAT" summary --json "$out/trace.dat" >"$out/summary.json"; then
 else
 	fail "exitstat summary on the legacy host's trace"
 fi
+
+# exit-cost in the traced legacy host: the types it runs pass, the others say why not.
+for t in hvc mmio_user mmio_kernel s2fault; do
+	check "exit-cost $t aarch32: KVM's counters moved exactly as claimed (traced)" \
+		grep -q "^PASS $t aarch32: KVM's counters moved exactly as claimed" "$out/host-cmd.log"
+done
+check "exit-cost sysreg aarch32: skipped, saying why (no HCR.TID3)" \
+	grep -q '^sysreg  *aarch32  skipped: ID_MMFR0 is not trapped' "$out/host-cmd.log"
 finish
