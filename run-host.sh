@@ -39,7 +39,7 @@ if [ "$host_arch" = arm ]; then
 		usage_error "--host-arch arm runs no guest OS (no VMM for a 32-bit KVM host here: README, \"The legacy 32-bit host\"): give --guests 0 and a --host-cmd"
 	[ "$perf_kvm" = 0 ] || usage_error "--perf-kvm: the legacy 32-bit host has no perf"
 	[ "$el2_log" = 0 ] || usage_error "--el2-log reads an AArch64 host's exceptions to EL2, not the legacy host's Hyp mode"
-	[ "$smp" -le 4 ] || usage_error "--host-arch arm: the vexpress-a15 has at most 4 CPUs, not --smp $smp"
+	[ "$smp" -le 2 ] || usage_error "--host-arch arm: the vexpress-a15's device tree has 2 CPUs, not --smp $smp"
 	[ "$cpu" = cortex-a57 ] || usage_error "--cpu chooses the arm64 host's CPU; --host-arch arm runs a cortex-a15"
 	[ -z "$legacy_source" ] || export EXITLAB_LEGACY_SOURCE=$legacy_source
 	select_kernel "$LEGACY_KERNEL"

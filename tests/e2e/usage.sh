@@ -47,7 +47,7 @@ expect 2 "--kernel is one of 6.1 6.12, not '5.4'" -- --kernel 5.4
 expect 2 "--host-files: '/nonexistent/dir' is not a directory" -- --host-files /nonexistent/dir
 expect 2 "--host-arch is arm64 or arm, not 'x86'" -- --host-arch x86
 expect 2 "--host-arch arm runs no guest OS .*--guests 0" -- --host-arch arm
-expect 2 "--host-arch arm: the vexpress-a15 has at most 4 CPUs, not --smp 5" -- --host-arch arm --guests 0 --smp 5
+expect 2 "--host-arch arm: the vexpress-a15's device tree has 2 CPUs, not --smp 3" -- --host-arch arm --guests 0 --smp 3
 expect 2 "--kernel chooses the arm64 host's kernel" -- --host-arch arm --guests 0 --kernel 6.12
 expect 2 "--perf-kvm: the legacy 32-bit host has no perf" -- --host-arch arm --guests 0 --perf-kvm
 expect 2 "--legacy-source is the source of --host-arch arm's kernel" -- --legacy-source /etc/hostname
