@@ -24,6 +24,7 @@
 
 #include "arch.h"
 #include "bare-test.h"
+#include "kvm-stats.h"
 
 #define PROG "hvc-count"
 
@@ -55,20 +56,31 @@ static long number(const char *opt, const char *s, long max)
 	return v;
 }
 
-/* One statistic from the VM's debugfs directory; -errno. */
-static int read_stat(const char *dir, const char *name, unsigned long long *value)
+/* The VM's statistics of stat_names (tools/bare-vcpu/kvm-stats.c reads its debugfs
+ * directory); exits 1 naming what failed. */
+static void read_stats(struct bare_vm *vm, unsigned long long st[NSTATS])
 {
-	char path[256];
-	FILE *f;
-	int ok;
+	uint64_t values[KVM_STATS_MAX];
+	struct kvm_stats ks;
+	unsigned int i;
+	int err, k;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "r");
-	if (!f)
-		return -errno;
-	ok = fscanf(f, "%llu", value) == 1;
-	fclose(f);
-	return ok ? 0 : -EPROTO;
+	err = kvm_stats_open_debugfs(&ks, vm->vm);
+	if (!err)
+		err = kvm_stats_read(&ks, values);
+	if (err) {
+		fprintf(stderr, "%s: %s: %s\n", PROG, ks.failed, strerror(-err));
+		exit(1);
+	}
+	for (i = 0; i < NSTATS; i++) {
+		k = kvm_stats_find(&ks, stat_names[i]);
+		if (k < 0) {
+			fprintf(stderr, "%s: the VM's debugfs statistics have no %s\n", PROG, stat_names[i]);
+			exit(1);
+		}
+		st[i] = values[k];
+	}
+	kvm_stats_close(&ks);
 }
 
 int main(int argc, char **argv)
@@ -81,8 +93,7 @@ int main(int argc, char **argv)
 	unsigned int v, nvcpus = 1, i;
 	long hvcs = 1000;
 	struct bare_vm vm;
-	char dir[128];
-	int c, err;
+	int c;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
@@ -104,14 +115,7 @@ int main(int argc, char **argv)
 		bare_must(PROG, &vm, bare_vcpu_set_xreg(&vm, v, 5, (uint64_t)hvcs));
 		bare_must(PROG, &vm, bare_vcpu_run_to_mmio(&vm, v, BARE_MMIO_ADDR));
 	}
-	snprintf(dir, sizeof(dir), "/sys/kernel/debug/kvm/%d-%d", (int)getpid(), vm.vm);
-	for (i = 0; i < NSTATS; i++) {
-		err = read_stat(dir, stat_names[i], &st[i]);
-		if (err) {
-			fprintf(stderr, "%s: %s/%s: %s\n", PROG, dir, stat_names[i], strerror(-err));
-			return 1;
-		}
-	}
+	read_stats(&vm, st);
 	printf("{\"host_arch\": \"%s\", \"vm_pid\": %d, \"vcpus\": %u, \"hvcs_per_vcpu\": %ld, \"kvm\": {",
 	       BARE_HOST_ARCH, (int)getpid(), nvcpus, hvcs);
 	for (i = 0; i < NSTATS; i++)

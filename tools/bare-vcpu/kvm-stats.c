@@ -86,21 +86,25 @@ int kvm_stats_open(struct kvm_stats *s, int fd)
 }
 #endif
 
-/* A file of the directory that holds one number: a statistic. */
-static int numeric_file(int dir, const char *name)
+/* The number file NAME of directory DIR holds ("123\n"): 0, -errno, or -EPROTO when it holds
+ * anything else (a file that is not a statistic). */
+static int debugfs_number(int dir, const char *name, uint64_t *value)
 {
 	char buf[32];
 	ssize_t got;
 	int fd = openat(dir, name, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
-		return 0;
+		return -errno;
 	got = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
-	if (got <= 0)
-		return 0;
-	buf[got] = 0;
-	return buf[0] >= '0' && buf[0] <= '9' && buf[strspn(buf, "0123456789")] == '\n';
+	if (got < 0)
+		return -errno;
+	buf[got > 0 ? got : 0] = 0;
+	if (buf[0] < '0' || buf[0] > '9' || buf[strspn(buf, "0123456789")] != '\n')
+		return -EPROTO;
+	*value = strtoull(buf, NULL, 10);
+	return 0;
 }
 
 /* debugfs: the VM's directory's files that hold a number are its statistics (5.4: all
@@ -123,8 +127,10 @@ int kvm_stats_open_debugfs(struct kvm_stats *s, int vm_fd)
 		return fail(s, "fdopendir (debugfs statistics)", errno);
 	}
 	while ((e = readdir(d)) && s->n < KVM_STATS_MAX) {
+		uint64_t v;
+
 		if (e->d_name[0] == '.' || strlen(e->d_name) >= KVM_STATS_NAME_MAX ||
-		    !numeric_file(s->fd, e->d_name))
+		    debugfs_number(s->fd, e->d_name, &v))
 			continue;	/* not a statistic (vgic-state is a text dump) */
 		snprintf(s->desc[s->n].name, KVM_STATS_NAME_MAX, "%s", e->d_name);
 		s->desc[s->n++].counter = 1;
@@ -136,20 +142,12 @@ int kvm_stats_open_debugfs(struct kvm_stats *s, int vm_fd)
 static int read_debugfs(struct kvm_stats *s, uint64_t values[KVM_STATS_MAX])
 {
 	unsigned int i;
+	int err;
 
 	for (i = 0; i < s->n; i++) {
-		char buf[32];
-		ssize_t got;
-		int fd = openat(s->fd, s->desc[i].name, O_RDONLY | O_CLOEXEC);
-
-		if (fd < 0)
-			return fail(s, "openat (a debugfs statistic)", errno);
-		got = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (got <= 0)
-			return fail(s, "read (a debugfs statistic)", got < 0 ? errno : EIO);
-		buf[got] = 0;
-		values[i] = strtoull(buf, NULL, 10);
+		err = debugfs_number(s->fd, s->desc[i].name, &values[i]);
+		if (err)
+			return fail(s, "read (a debugfs statistic)", -err);
 	}
 	return 0;
 }

@@ -177,7 +177,8 @@ struct es_ret_map {
 };
 struct tep_event;
 void es_ret_map_init(struct es_ret_map *m, struct tep_event *kvm_exit);
-/* ret in arm64's numbering (a value the table lacks: HYP_GONE as is, else -1) */
+/* ret in arm64's numbering: RAW itself for an arm64 trace (n 0); from the table otherwise, a
+ * value it lacks HYP_GONE as is, else -1 */
 int64_t es_ret_map(const struct es_ret_map *m, int64_t raw);
 
 struct es_layout {

@@ -50,6 +50,7 @@ static void print_pc(struct trace_seq *s, struct tep_event *event,
 static int kvm_exit_handler(struct trace_seq *s, struct tep_record *record,
 			    struct tep_event *event, void *context)
 {
+	const struct xl_ctx *ctx = context;
 	unsigned long long ret, ec, vm, vcpu, count;
 	int cls;
 
@@ -58,10 +59,8 @@ static int kvm_exit_handler(struct trace_seq *s, struct tep_record *record,
 		return lacks(s, record, "ret");
 	if (!xl_field(event, record, "esr_ec", &ec))
 		return lacks(s, record, "esr_ec");
-	if (((struct xl_ctx *)context)->ret_map.n)	/* a 32-bit ARM host's */
-		ret = (unsigned long long)es_ret_map(&((struct xl_ctx *)context)->ret_map,
-						     (long long)ret);
-	cls = es_exit_class((long)(long long)ret, (unsigned int)ec);
+	/* ret in arm64's numbering (a 32-bit ARM host numbers its Hyp vectors) */
+	cls = es_exit_class((long)es_ret_map(&ctx->ret_map, (long long)ret), (unsigned int)ec);
 	xl_saw_exit(context, pid_of(event, record), cls, record->ts);
 	if (cls < 64)
 		trace_seq_printf(s, "%s (EC 0x%02x)", es_class_name(cls), cls);
