@@ -19,7 +19,8 @@ Usage: benchmarks/vexpress-tcg.sh [--smp N] [--guest-cmd CMD] [--timeout S] [--o
   --guest-cmd CMD  the guest's workload (default: exitlab-default-workload, as run-host.sh)
   --timeout S      stop the guest after S seconds (default 600)
   --out DIR        results: console.log, vexpress-tcg.json (default build/bench/vexpress-tcg-DATE)
-Exit status: 0 the guest booted and its workload exited 0; 1 otherwise; 2 bad usage.
+Exit status: 0 the guest booted, its workload exited 0 and its kernel never crashed
+(scripts/scan-crashes.sh's markers); 1 otherwise; 2 bad usage.
 USAGE
 }
 usage_error() { printf '%s: %s (see --help)\n' "$PROG" "$1" >&2; exit 2; }
@@ -71,15 +72,18 @@ rm -rf "$work"
 
 booted=$(sed -n 's/^exitlab-guest: booted: .*, \([0-9]*\) cpu(s), uptime \([0-9.]*\) s.*/\1 \2/p' "$out/console.log" | head -n1)
 finished=$(sed -n 's/^exitlab-guest: workload finished: exit status \([0-9]*\), uptime \([0-9.]*\) s.*/\1 \2/p' "$out/console.log" | head -n1)
+crash=$("$ROOT/scripts/scan-crashes.sh" --first "$out/console.log" || true)
 jq -n --arg kernel "$(basename "$(dirname "$kernel")")" --argjson smp "$smp" --arg cmd "${guest_cmd:-exitlab-default-workload}" \
-	--arg booted "$booted" --arg finished "$finished" --argjson qemu_status "$status" \
+	--arg booted "$booted" --arg finished "$finished" --argjson qemu_status "$status" --arg crash "$crash" \
 	--argjson wall "$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')" '
 	($booted | split(" ")) as $b | ($finished | split(" ")) as $f |
 	{ vexpress_tcg: { machine: "vexpress-a15", accel: "tcg", guest_kernel: $kernel, smp: $smp,
 	  guest_cmd: $cmd, qemu_status: $qemu_status, wall_s: $wall,
+	  crash_line: (if $crash != "" then $crash else null end),
 	  guest_cpus: ($b[0] | tonumber? // null), booted_uptime_s: ($b[1] | tonumber? // null),
 	  workload_status: ($f[0] | tonumber? // null), finished_uptime_s: ($f[1] | tonumber? // null) } }' \
 	>"$out/vexpress-tcg.json"
 jq -r '.vexpress_tcg | "vexpress-a15 under TCG (no KVM): \(.guest_cpus // "?") cpu(s), booted at uptime \(.booted_uptime_s // "?") s, workload exit status \(.workload_status // "?") at uptime \(.finished_uptime_s // "?") s, \(.wall_s) s wall"' "$out/vexpress-tcg.json"
+[ -z "$crash" ] || echo "$PROG: ERROR: the guest's kernel crashed: $crash" >&2
 echo "results: $out (console.log, vexpress-tcg.json)"
-[ "$status" = 0 ] && [ -n "$finished" ] && [ "${finished%% *}" = 0 ]
+[ "$status" = 0 ] && [ -n "$finished" ] && [ "${finished%% *}" = 0 ] && [ -z "$crash" ]

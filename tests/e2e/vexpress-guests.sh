@@ -35,8 +35,8 @@ tcg=$out/tcg
 st=0
 "$ROOT/benchmarks/vexpress-tcg.sh" --smp 2 --out "$tcg" || st=$?
 check "benchmarks/vexpress-tcg.sh --smp 2 exits 0 (status $st)" test "$st" = 0
-check_quiet "under TCG the same guest brought up 2 CPUs and its workload exited 0" \
-	jq -e '.vexpress_tcg | .guest_cpus == 2 and .workload_status == 0' "$tcg/vexpress-tcg.json"
+check_quiet "under TCG the same guest brought up 2 CPUs, its workload exited 0, no crash marker" \
+	jq -e '.vexpress_tcg | .guest_cpus == 2 and .workload_status == 0 and .crash_line == null' "$tcg/vexpress-tcg.json"
 kvm_line=$(sed -n 's/^exitlab-guest: workload finished: .*uptime \([0-9.]*\) s.*/\1/p' "$console" | head -n1)
 echo "guest uptime at the workload's end: ${kvm_line:-?} s under KVM in the emulated host," \
 	"$(jq -r '.vexpress_tcg.finished_uptime_s' "$tcg/vexpress-tcg.json") s under TCG alone"
