@@ -14,13 +14,17 @@
 #define EC_MAX_EXPECT 6
 
 /* KVM statistics one operation (per_op) or one batch whatever its length (per_batch: its end,
- * an MMIO exit to the program, and what ipi does to stop) adds on one vcpu. A counter of the
- * vcpu's statistics that no line names must not move; `exits` may exceed its expectation by
- * exits host interrupts caused (measure.c). */
+ * an MMIO exit to the program, and what ipi does to stop) adds on one vcpu, on the hosts HOSTS
+ * says (EC_HOST_*). A counter of the vcpu's statistics that no line names must not move, a
+ * counter a line names must exist; `exits` may exceed its expectation by exits host interrupts
+ * caused (measure.c). */
 struct ec_expect {
 	const char *stat;
 	unsigned int vcpu, per_op, per_batch;
+	unsigned int hosts;
 };
+#define EC_HOST_ARM64	0x1	/* the arm64 host (vgic-v3, KVM_GET_STATS_FD) */
+#define EC_HOST_LEGACY	0x2	/* the legacy 32-bit host (Linux 5.4, vgic-v2, debugfs) */
 
 struct ec_type {
 	const char *name;		/* the row's name (JSON key) */
@@ -55,6 +59,7 @@ struct ec_result {
 	/* Over all runs' N-operation batches, per vcpu: each counter's increase minus the
 	 * batches' fixed part (per_batch), i.e. what the operations themselves caused. */
 	unsigned int nstats;
+	int vm_stats;			/* the VM's sums only (debugfs): all in op_delta[0] */
 	char stat_name[KVM_STATS_MAX][KVM_STATS_NAME_MAX];
 	uint64_t op_delta[EC_MAX_VCPUS][KVM_STATS_MAX];
 	double wait_ns;			/* wfi: subtracted per operation */
@@ -73,6 +78,9 @@ int ec_run_vcpu(struct bare_vm *vm, unsigned int vcpu, const char *who);
  * ec_run_vcpu returns -ETIMEDOUT. Disarmed by ec_watchdog_disarm(). */
 int ec_watchdog_arm(unsigned int seconds);
 void ec_watchdog_disarm(void);
+/* The host's halt polling for exit-cost's VMs: 0 where KVM_CAP_HALT_POLL turns it off, else
+ * kvm's module parameter halt_poll_ns (Linux < 5.15), -1 if unknown. */
+long ec_halt_poll_ns(void);
 /* Interrupts the host took so far on the N CPUs (/proc/interrupts, every line). */
 int ec_host_irqs(const int *cpus, unsigned int n, uint64_t *total);
 

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * exit-cost's AArch32 guest: guest-aarch64.S's operations in A32 (r registers, the GICv3 CPU
- * interface and the generic timer through CP15). Starts in SVC mode; the IRQ handler runs in
- * IRQ mode and uses r0-r1.
+ * exit-cost's AArch32 guest: guest-aarch64.S's operations in A32 (r registers, the generic
+ * timer through CP15). Starts in SVC mode; the IRQ handlers run in IRQ mode and use r0-r3.
+ * Its GIC is either the arm64 host's vgic-v3 (the CPU interface through CP15, ICC_*) or the
+ * legacy 32-bit host's vgic-v2 (the GICC page, the distributor's GICD_SGIR), as the program
+ * says (EC_DATA_GICC, register 6; guest-abi.h says why at run time): gic_cpu_init picks the
+ * vectors (irq_handler or irq_handler_v2) and ipi's sender its loop, once per batch.
  */
 #include "guest-abi.h"
 
@@ -29,14 +32,30 @@ done:	mov	r10, #0
 	str	r10, [r4, #EC_MMIO_DONE]
 	b	dispatch			/* the next batch */
 
+/*
+ * Vectors, priority mask open, the interrupts' group on: the guest can take the vgic's
+ * interrupts. GICv2 (EC_DATA_GICC not 0): its CPU interface at that address, the vgic-v2's
+ * GICV page mapped by KVM (vgic_v2_map_resources), so these stores do not exit; KVM's vgic-v2
+ * makes every interrupt group 0 (vgic_init), hence EnableGrp0. Uses r0-r1.
+ */
 .macro gic_cpu_init
+	ldr	r0, [r7, #EC_DATA_GICC]
+	cmp	r0, #0
+	bne	8f
 	adr	r0, vectors
 	mcr	p15, 0, r0, c12, c0, 0		/* VBAR */
 	mov	r0, #0xff
 	mcr	p15, 0, r0, c4, c6, 0		/* ICC_PMR */
 	mov	r0, #1
 	mcr	p15, 0, r0, c12, c12, 7		/* ICC_IGRPEN1 */
-	isb
+	b	9f
+8:	adr	r1, vectors_v2
+	mcr	p15, 0, r1, c12, c0, 0		/* VBAR */
+	mov	r1, #0xff
+	str	r1, [r0, #EC_GICC_PMR]
+	mov	r1, #1
+	str	r1, [r0, #EC_GICC_CTLR]		/* EnableGrp0 */
+9:	isb
 .endm
 
 hvc_entry:
@@ -99,11 +118,13 @@ wfi_entry:
 
 ipi_send_entry:
 	ldr	r9, [r7, #EC_DATA_ACKS]
+	cmp	r6, #0
+	bne	ipi_send_v2
 	movw	r11, #(EC_IPI_SGI1R & 0xffff)
 	movt	r11, #(EC_IPI_SGI1R >> 16)
 	mov	r12, #0
 	cmp	r5, #0
-	beq	4f
+	beq	ipi_stop
 1:	add	r9, r9, #1
 	mcrr	p15, 0, r11, r12, c12		/* ICC_SGI1R */
 	isb
@@ -114,9 +135,28 @@ ipi_send_entry:
 	b	2b
 3:	subs	r5, r5, #1
 	bne	1b
-4:	mov	r10, #1
+ipi_stop:
+	mov	r10, #1
 	str	r10, [r7, #EC_DATA_STOP]
 	b	done
+
+/* GICv2: the SGI is a store to the distributor's GICD_SGIR (r6), an MMIO exit that KVM's
+ * vgic-v2 handles in the kernel (vgic_mmio_write_sgir); otherwise the same loop. */
+ipi_send_v2:
+	movw	r11, #(EC_IPI_SGIR & 0xffff)
+	movt	r11, #(EC_IPI_SGIR >> 16)
+	cmp	r5, #0
+	beq	ipi_stop
+1:	add	r9, r9, #1
+	str	r11, [r6]
+2:	ldr	r10, [r7, #EC_DATA_ACKS]
+	cmp	r10, r9
+	beq	3f
+	yield
+	b	2b
+3:	subs	r5, r5, #1
+	bne	1b
+	b	ipi_stop
 
 ipi_receive_entry:
 	gic_cpu_init
@@ -179,6 +219,29 @@ irq_handler:
 	str	r1, [r7, #EC_DATA_ACKS]
 2:	subs	pc, lr, #4
 
+/*
+ * GICv2's IRQ handler: irq_handler's steps through the CPU interface at EC_DATA_GICC. GICC_IAR
+ * holds an SGI's source CPU above the INTID; GICC_EOIR takes the value as read.
+ */
+irq_handler_v2:
+	ldr	r2, [r7, #EC_DATA_GICC]
+	ldr	r0, [r2, #EC_GICC_IAR]
+	ubfx	r1, r0, #0, #EC_GICC_INTID_BITS
+	str	r1, [r7, #EC_DATA_LAST_INTID]
+	movw	r3, #EC_SPURIOUS_INTID
+	cmp	r1, r3
+	beq	2f
+	cmp	r1, #EC_VTIMER_INTID
+	bne	1f
+	mov	r1, #0
+	mcr	p15, 0, r1, c14, c3, 1		/* CNTV_CTL: off */
+	isb
+1:	str	r0, [r2, #EC_GICC_EOIR]
+	ldr	r1, [r7, #EC_DATA_ACKS]
+	add	r1, r1, #1
+	str	r1, [r7, #EC_DATA_ACKS]
+2:	subs	pc, lr, #4
+
 /* Any other exception: the vector's offset and the mode's LR to the program. */
 unexpected:
 	str	lr, [r4, #EC_MMIO_ERROR + 4]
@@ -209,3 +272,11 @@ vectors:
 	b	unexpected
 7:	mov	r0, #0x1c
 	b	unexpected
+
+	.balign	32
+vectors_v2:				/* the GICv2 code's: vectors' entries but the IRQ */
+	.irp	off, 0x00, 0x04, 0x08, 0x0c, 0x10, 0x14
+	b	vectors + \off
+	.endr
+	b	irq_handler_v2
+	b	vectors + 0x1c

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * One exit type on one vcpu architecture: a bare VM with a GICv3 (the shape of
- * kvm-unit-tests' micro-bench: every type runs in the same kind of VM), batches of
+ * kvm-unit-tests' micro-bench: every type runs in the same kind of VM; on the legacy 32-bit
+ * host a GICv2, the one it can emulate), batches of
  * operations timed with CLOCK_MONOTONIC around KVM_RUN, and KVM's own statistics of each
  * vcpu before and after every batch, checked against what the type claims (types.c).
  *
@@ -42,15 +43,21 @@ extern const uint32_t exit_cost_guest32[], exit_cost_guest32_end[];
 #define KVM_CAP_HALT_POLL 0
 #endif
 #define GICD_IIDR 0x8
+#define GICD_ISENABLER0 0x100		/* GICv2: banked per CPU interface (the attr's CPUID) */
+#define GICD_SGIR 0xf00			/* GICv2 */
 #define GICR_ISENABLER0 0x10100ULL	/* in the redistributor's SGI frame */
+#define HALT_POLL_PARAM "/sys/module/kvm/parameters/halt_poll_ns"
+
 #define READY_WAIT_NS 20000000000.0	/* ipi: how long vcpu 1 may take to get ready */
 
 struct bench {
 	const struct ec_type *t;
 	const char *arch;
 	int aarch32;
+	int legacy;			/* the 32-bit host: a GICv2, EC_HOST_LEGACY expectations */
 	struct bare_vm vm;
 	struct kvm_stats stats[EC_MAX_VCPUS];
+	unsigned int nstats;		/* statistics sets: a vcpu's each, or the VM's one */
 	int cpu[EC_MAX_VCPUS];		/* host CPU of each vcpu's thread */
 	void *fault_mem;
 	uint64_t fault_bytes, wait_ticks;
@@ -122,17 +129,71 @@ static int setup_fault_memory(struct bench *b, long n)
 	return reset_fault_slot(b, 0);
 }
 
-/* The distributor on, the virtual timer's PPI enabled on vcpu 0; no halt polling (a vcpu that
- * polls keeps its emulated CPU busy; under -icount that CPU's instructions are the clock). On
- * the 32-bit host: a GICv2, whose distributor only is switched on (the types that take
- * interrupts do not run there), and Linux 5.4 has no KVM_CAP_HALT_POLL (it polls only for
- * the blocking wfi, which does not run there either). */
+/* Does expectation E hold on this host? */
+static int on_host(const struct bench *b, const struct ec_expect *e)
+{
+	return !!(e->hosts & (b->legacy ? EC_HOST_LEGACY : EC_HOST_ARM64));
+}
+
+/* The distributor on, the virtual timer's PPI enabled on vcpu 0 (a GICv3's redistributor, a
+ * GICv2's banked GICD_ISENABLER0: the attr's CPUID picks the vcpu); no halt polling (a vcpu
+ * that polls keeps its emulated CPU busy; under -icount that CPU's instructions are the
+ * clock), where the host can turn it off per VM: Linux 5.4 has no KVM_CAP_HALT_POLL, its
+ * polling is kvm's module parameter (ec_halt_poll_ns). SGIs need no enabling: KVM enables
+ * them at vcpu creation (vgic-init.c kvm_vgic_vcpu_init). */
+static int setup_gic(struct bench *b)
+{
+	int err = 0;
+
+	if (!b->legacy && KVM_CAP_HALT_POLL)
+		err = bare_vm_enable_cap(&b->vm, KVM_CAP_HALT_POLL, 0);
+	if (!err)
+		err = bare_vgic_write(&b->vm, KVM_DEV_ARM_VGIC_GRP_DIST_REGS, GICD_CTLR,
+				      b->legacy ? GICD_CTLR_ENABLE_V2 : GICD_CTLR_ENABLE_G1);
+	if (!err)
+		err = b->legacy ? bare_vgic_write(&b->vm, KVM_DEV_ARM_VGIC_GRP_DIST_REGS,
+						  (0ULL << KVM_DEV_ARM_VGIC_CPUID_SHIFT) | GICD_ISENABLER0,
+						  1U << EC_VTIMER_INTID)
+				: bare_vgic_write(&b->vm, KVM_DEV_ARM_VGIC_GRP_REDIST_REGS, GICR_ISENABLER0,
+						  1U << EC_VTIMER_INTID);
+	return err;
+}
+
+/* Each vcpu's statistics; on Linux < 5.14 the VM's debugfs sums instead, one set for all
+ * vcpus (b->nstats 1): the expectations of all vcpus are then summed (expected()). Every
+ * counter the type names on this host must be there. */
+static int open_stats(struct bench *b)
+{
+	unsigned int v, i;
+	int err = 0;
+
+	b->nstats = b->t->nvcpus;
+	for (v = 0; !err && v < b->nstats; v++) {
+		err = kvm_stats_open(&b->stats[v], b->vm.vcpu_fd[v]);
+		if (err == -ENOTTY && v == 0) {
+			b->nstats = 1;
+			err = kvm_stats_open_debugfs(&b->stats[v], b->vm.vm);
+		}
+		if (err)
+			fprintf(stderr, "%s: vcpu %u: %s: %s\n", PROG, v, b->stats[v].failed, strerror(-err));
+	}
+	for (i = 0; !err && i < EC_MAX_EXPECT && b->t->expect[i].stat; i++) {
+		const struct ec_expect *e = &b->t->expect[i];
+
+		v = b->nstats > 1 ? e->vcpu : 0;
+		if (on_host(b, e) && kvm_stats_find(&b->stats[v], e->stat) < 0) {
+			fprintf(stderr, "%s: %s %s: KVM has no statistic %s on this host (types.c)\n",
+				PROG, b->t->name, b->arch, e->stat);
+			err = -ENOENT;
+		}
+	}
+	return err;
+}
+
 static int setup_vm(struct bench *b, long n)
 {
-	int v2 = bare_vgic_v3_unsupported() != NULL;
 	const uint32_t *code = b->aarch32 ? exit_cost_guest32 : exit_cost_guest64;
 	const uint32_t *end = b->aarch32 ? exit_cost_guest32_end : exit_cost_guest64_end;
-	unsigned int v;
 	int err;
 
 	if ((size_t)(end - code) * sizeof(*code) > DATA_OFFSET) {
@@ -140,27 +201,14 @@ static int setup_vm(struct bench *b, long n)
 		return -E2BIG;
 	}
 	err = bare_vm_create(&b->vm, code, (size_t)(end - code) * sizeof(*code), b->t->nvcpus,
-			     (v2 ? BARE_VGIC_V2 : BARE_VGIC_V3) | (b->aarch32 ? BARE_AARCH32 : 0));
-	if (!err && !v2 && KVM_CAP_HALT_POLL)
-		err = bare_vm_enable_cap(&b->vm, KVM_CAP_HALT_POLL, 0);
+			     (b->legacy ? BARE_VGIC_V2 : BARE_VGIC_V3) | (b->aarch32 ? BARE_AARCH32 : 0));
 	if (!err)
-		err = bare_vgic_write(&b->vm, KVM_DEV_ARM_VGIC_GRP_DIST_REGS, GICD_CTLR,
-				      v2 ? GICD_CTLR_ENABLE_V2 : GICD_CTLR_ENABLE_G1);
-	if (!err && !v2)
-		err = bare_vgic_write(&b->vm, KVM_DEV_ARM_VGIC_GRP_REDIST_REGS, GICR_ISENABLER0,
-				      1U << EC_VTIMER_INTID);
+		err = setup_gic(b);
 	if (err)
 		return b->vm.no_kvm ? err : vm_error(b, err);
-	for (v = 0; v < b->t->nvcpus; v++) {
-		err = kvm_stats_open(&b->stats[v], b->vm.vcpu_fd[v]);
-		/* Linux < 5.14: the VM's debugfs sums, a vcpu's own in a VM of one vcpu */
-		if (err == -ENOTTY && b->t->nvcpus == 1)
-			err = kvm_stats_open_debugfs(&b->stats[v], b->vm.vm);
-		if (err) {
-			fprintf(stderr, "%s: vcpu %u: %s: %s\n", PROG, v, b->stats[v].failed, strerror(-err));
-			return err;
-		}
-	}
+	err = open_stats(b);
+	if (err)
+		return err;
 	return b->t->entry[0] == EC_ENTRY_S2FAULT ? setup_fault_memory(b, n) : 0;
 }
 
@@ -176,6 +224,7 @@ static int set_regs(struct bench *b, unsigned int v, long nops)
 	case EC_ENTRY_MMIO_USER: addr = BARE_MMIO_ADDR + EC_MMIO_OP; break;
 	case EC_ENTRY_MMIO_KERNEL: addr = BARE_GICD_BASE + GICD_IIDR; break;
 	case EC_ENTRY_S2FAULT: addr = S2FAULT_BASE; break;
+	case EC_ENTRY_IPI_SEND: addr = b->legacy ? BARE_GICD_BASE + GICD_SGIR : 0; break;
 	}
 	regs[2] = addr;
 	for (i = 0; !err && i < sizeof(regs) / sizeof(regs[0]); i++)
@@ -188,7 +237,7 @@ static int snapshot(struct bench *b, struct snapshot *s)
 	unsigned int v;
 	int err = ec_host_irqs(b->cpu, b->t->idle_spinner ? 1 : b->t->nvcpus, &s->irqs);
 
-	for (v = 0; !err && v < b->t->nvcpus; v++) {
+	for (v = 0; !err && v < b->nstats; v++) {
 		err = kvm_stats_read(&b->stats[v], s->stat[v]);
 		if (err)
 			fprintf(stderr, "%s: vcpu %u: %s: %s\n", PROG, v, b->stats[v].failed, strerror(-err));
@@ -315,7 +364,10 @@ static int batch(struct bench *b, long nops, double *ns, struct snapshot *d)
 	memset(&rx, 0, sizeof(rx));
 	memset(&spin, 0, sizeof(spin));
 	rx.b = spin.b = b;
-	memset((char *)b->vm.mem + DATA_OFFSET, 0, 16);	/* acks, stop, last INTID, ready */
+	/* acks, stop, last INTID, ready; the GIC the AArch32 guest drives */
+	memset((char *)b->vm.mem + DATA_OFFSET, 0, EC_DATA_BYTES);
+	if (b->legacy)
+		*(volatile uint32_t *)((char *)b->vm.mem + DATA_OFFSET + EC_DATA_GICC) = BARE_GICC_BASE;
 	for (v = 0; v < b->t->nvcpus; v++)
 		if ((err = set_regs(b, v, nops)))
 			return err;
@@ -336,7 +388,7 @@ static int batch(struct bench *b, long nops, double *ns, struct snapshot *d)
 		return err ? err : err2;
 	if ((err = snapshot(b, d)))
 		return err;
-	for (v = 0; v < b->t->nvcpus; v++)
+	for (v = 0; v < b->nstats; v++)
 		for (i = 0; i < b->stats[v].n; i++)
 			d->stat[v][i] -= s0.stat[v][i];
 	d->irqs -= s0.irqs;
@@ -346,15 +398,17 @@ static int batch(struct bench *b, long nops, double *ns, struct snapshot *d)
 	return 0;
 }
 
-/* What the expectations of vcpu V say STAT increases by in a batch of NOPS operations. */
-static uint64_t expected(const struct ec_type *t, unsigned int v, const char *stat, long nops)
+/* What this host's expectations of vcpu V (of every vcpu where the statistics are the VM's
+ * sums) say STAT increases by in a batch of NOPS operations. */
+static uint64_t expected(const struct bench *b, unsigned int v, const char *stat, long nops)
 {
+	const struct ec_expect *e = b->t->expect;
 	uint64_t sum = 0;
 	unsigned int i;
 
-	for (i = 0; i < EC_MAX_EXPECT && t->expect[i].stat; i++)
-		if (t->expect[i].vcpu == v && !strcmp(t->expect[i].stat, stat))
-			sum += (uint64_t)t->expect[i].per_op * nops + t->expect[i].per_batch;
+	for (i = 0; i < EC_MAX_EXPECT && e[i].stat; i++)
+		if ((b->nstats == 1 || e[i].vcpu == v) && on_host(b, &e[i]) && !strcmp(e[i].stat, stat))
+			sum += (uint64_t)e[i].per_op * nops + e[i].per_batch;
 	return sum;
 }
 
@@ -369,13 +423,13 @@ static uint64_t check(struct bench *b, const struct snapshot *d, long nops, int 
 	uint64_t extra = 0, irq_exits = (uint64_t)nops * b->t->irq_exits_per_op, want, got;
 	unsigned int v, i;
 
-	for (v = 0; v < b->t->nvcpus; v++) {
+	for (v = 0; v < b->nstats; v++) {
 		for (i = 0; i < b->stats[v].n; i++) {
 			const char *name = b->stats[v].desc[i].name;
 
 			if (!kvm_stats_is_counter(&b->stats[v].desc[i]))
 				continue;
-			want = expected(b->t, v, name, nops);
+			want = expected(b, v, name, nops);
 			got = d->stat[v][i];
 			if (!strcmp(name, "exits") && got >= want) {
 				extra += got - want;
@@ -387,8 +441,9 @@ static uint64_t check(struct bench *b, const struct snapshot *d, long nops, int 
 				continue;
 			}
 			if (got != want) {
-				fprintf(stderr, "FAIL %s %s run %d (%ld operations): vcpu %u %s +%llu, "
-					"expected +%llu%s\n", b->t->name, b->arch, run, nops, v, name,
+				fprintf(stderr, "FAIL %s %s run %d (%ld operations): vcpu %u%s %s +%llu, "
+					"expected +%llu%s\n", b->t->name, b->arch, run, nops, v,
+					b->nstats < b->t->nvcpus ? " (the VM's sum)" : "", name,
 					(unsigned long long)got, (unsigned long long)want, b->t->wait ?
 					" (did the timer fire before the vcpu blocked? see --wfi-wait-ns)" : "");
 				*failed = 1;
@@ -410,7 +465,8 @@ static void add_op_deltas(struct bench *b, const struct snapshot *d, struct ec_r
 {
 	unsigned int v, i;
 
-	for (v = 0; v < b->t->nvcpus; v++) {
+	r->vm_stats = b->nstats < b->t->nvcpus;
+	for (v = 0; v < b->nstats; v++) {
 		r->nstats = 0;
 		for (i = 0; i < b->stats[v].n; i++) {
 			const char *name = b->stats[v].desc[i].name;
@@ -418,7 +474,7 @@ static void add_op_deltas(struct bench *b, const struct snapshot *d, struct ec_r
 			if (!kvm_stats_is_counter(&b->stats[v].desc[i]))
 				continue;
 			snprintf(r->stat_name[r->nstats], sizeof(r->stat_name[0]), "%s", name);
-			r->op_delta[v][r->nstats++] += d->stat[v][i] - expected(b->t, v, name, 0);
+			r->op_delta[v][r->nstats++] += d->stat[v][i] - expected(b, v, name, 0);
 		}
 	}
 }
@@ -471,6 +527,7 @@ static int runs(struct bench *b, const struct ec_options *o, struct ec_result *r
 int ec_measure(const struct ec_type *type, int aarch32, const struct ec_options *o, struct ec_result *r)
 {
 	struct bench b = { .t = type, .aarch32 = aarch32, .arch = aarch32 ? "aarch32" : "aarch64",
+			   .legacy = bare_vgic_v3_unsupported() != NULL,
 			   .verbose = o->verbose, .timeout_s = o->batch_timeout_s };
 	long ncpus = sysconf(_SC_NPROCESSORS_ONLN);
 	uint64_t hz = bare_counter_hz();
@@ -480,7 +537,7 @@ int ec_measure(const struct ec_type *type, int aarch32, const struct ec_options 
 	memset(r, 0, sizeof(*r));
 	for (v = 0; v < EC_MAX_VCPUS; v++)
 		b.stats[v].fd = -1;
-	if (bare_vgic_v3_unsupported() && (!aarch32 || type->legacy_skip)) {
+	if (b.legacy && (!aarch32 || type->legacy_skip)) {
 		r->skipped = aarch32 ? type->legacy_skip : "a 32-bit ARM host runs AArch32 vcpus only";
 		return 0;
 	}
@@ -513,4 +570,20 @@ int ec_measure(const struct ec_type *type, int aarch32, const struct ec_options 
 		munmap(b.fault_mem, b.fault_bytes);
 	bare_vm_destroy(&b.vm);
 	return err;
+}
+
+long ec_halt_poll_ns(void)
+{
+	long ns = -1;
+	FILE *f;
+
+	if (!bare_vgic_v3_unsupported() && KVM_CAP_HALT_POLL)
+		return 0;
+	f = fopen(HALT_POLL_PARAM, "r");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &ns) != 1)
+		ns = -1;
+	fclose(f);
+	return ns;
 }
