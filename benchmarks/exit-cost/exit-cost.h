@@ -79,7 +79,7 @@ int ec_run_vcpu(struct bare_vm *vm, unsigned int vcpu, const char *who);
 int ec_watchdog_arm(unsigned int seconds);
 void ec_watchdog_disarm(void);
 /* The host's halt polling for exit-cost's VMs: 0 where KVM_CAP_HALT_POLL turns it off, else
- * kvm's module parameter halt_poll_ns (Linux < 5.15), -1 if unknown. */
+ * kvm's module parameter halt_poll_ns, -1 if unknown. */
 long ec_halt_poll_ns(void);
 /* Interrupts the host took so far on the N CPUs (/proc/interrupts, every line). */
 int ec_host_irqs(const int *cpus, unsigned int n, uint64_t *total);

@@ -46,7 +46,6 @@ extern const uint32_t exit_cost_guest32[], exit_cost_guest32_end[];
 #define GICD_ISENABLER0 0x100		/* GICv2: banked per CPU interface (the attr's CPUID) */
 #define GICD_SGIR 0xf00			/* GICv2 */
 #define GICR_ISENABLER0 0x10100ULL	/* in the redistributor's SGI frame */
-#define HALT_POLL_PARAM "/sys/module/kvm/parameters/halt_poll_ns"
 
 #define READY_WAIT_NS 20000000000.0	/* ipi: how long vcpu 1 may take to get ready */
 
@@ -570,20 +569,4 @@ int ec_measure(const struct ec_type *type, int aarch32, const struct ec_options 
 		munmap(b.fault_mem, b.fault_bytes);
 	bare_vm_destroy(&b.vm);
 	return err;
-}
-
-long ec_halt_poll_ns(void)
-{
-	long ns = -1;
-	FILE *f;
-
-	if (!bare_vgic_v3_unsupported() && KVM_CAP_HALT_POLL)
-		return 0;
-	f = fopen(HALT_POLL_PARAM, "r");
-	if (!f)
-		return -1;
-	if (fscanf(f, "%ld", &ns) != 1)
-		ns = -1;
-	fclose(f);
-	return ns;
 }

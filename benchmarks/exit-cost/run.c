@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "arch.h"
 #include "exit-cost.h"
 #include "guest-abi.h"
 
@@ -165,4 +166,30 @@ int ec_host_irqs(const int *cpus, unsigned int n, uint64_t *total)
 	}
 	fclose(f);
 	return 0;
+}
+
+/* measure.c turns halt polling off per VM where the arm64 host has KVM_CAP_HALT_POLL; Linux
+ * 5.4 (the legacy host) polls by kvm's module parameter, which the 32-bit host's kvm_main.o
+ * has under the name kvm_arm (5.4 arch/arm/kvm/Makefile links it into kvm-arm.o). */
+long ec_halt_poll_ns(void)
+{
+	static const char *const paths[] = { "/sys/module/kvm/parameters/halt_poll_ns",
+					     "/sys/module/kvm_arm/parameters/halt_poll_ns" };
+	unsigned int i;
+	long ns = -1;
+	FILE *f;
+
+#ifdef KVM_CAP_HALT_POLL
+	if (!bare_vgic_v3_unsupported())
+		return 0;
+#endif
+	for (i = 0; ns < 0 && i < sizeof(paths) / sizeof(paths[0]); i++) {
+		f = fopen(paths[i], "r");
+		if (!f)
+			continue;
+		if (fscanf(f, "%ld", &ns) != 1)
+			ns = -1;
+		fclose(f);
+	}
+	return ns;
 }
