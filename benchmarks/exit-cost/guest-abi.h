@@ -23,11 +23,13 @@
  * page of MMIO (GICC_*) that KVM maps into stage 2 onto the hardware's GICV page, and whose
  * SGIs are sent by a store to the distributor's GICD_SGIR. The AArch32 guest does either, told
  * at run time by the program (EC_DATA_GICC, register 6): one guest binary and one entry table
- * for both hosts, so that types.c names one entry per vcpu whatever the host, and the GICv3
- * paths execute exactly the instructions they did before the GICv2 ones existed (the GICv2
- * code has its own vector table and IRQ handler; the choice is made once per batch, outside
- * the operations, whose cost is the difference of two batches). The AArch64 guest runs on the
- * arm64 host only and knows the GICv3 alone.
+ * for both hosts, so that types.c names one entry per vcpu whatever the host; and the GICv3
+ * operations execute exactly the instructions they did before the GICv2 code existed: the
+ * choice (a compare and a branch) is made once per batch, in its fixed part, which the cost
+ * of an operation (the difference of two batches) leaves out, and the GICv2 code has its own
+ * vector table and IRQ handler rather than a test in the GICv3 one. Separate GICv2 entries
+ * would have done as well, at the price of an entry per host in every row of types.c. The
+ * AArch64 guest runs on the arm64 host only and knows the GICv3 alone.
  */
 #ifndef EXITLAB_EXIT_COST_GUEST_ABI_H
 #define EXITLAB_EXIT_COST_GUEST_ABI_H
