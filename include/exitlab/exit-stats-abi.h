@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The guest exit-statistics hypercalls, as userspace sees them: the one userspace definition
- * of their ABI. It mirrors the kernel's definitions in kernel-patches/6.1/0003 (added to
+ * of their ABI. It mirrors the kernel's definitions in kernel-patches/6.1/0003 and 0006 (the
+ * same in 6.12's, and in the legacy 5.4's 0003 and 0004), added to
  * include/linux/arm-smccc.h: ARM_SMCCC_KVM_FUNC_EXIT_STATS_*,
  * ARM_SMCCC_VENDOR_HYP_KVM_EXIT_STATS_*_FUNC_ID, ARM_SMCCC_KVM_EXIT_CLASS_*,
- * ARM_SMCCC_KVM_EXIT_STAT_*, SMCCC_RET_KVM_EXIT_CLASS_*); the kernel name of each value is
+ * ARM_SMCCC_KVM_EXIT_STAT_*, SMCCC_RET_KVM_EXIT_CLASS_*; the kernel name of each value is
  * beside it. Change them together.
  *
  * Both calls are SMC32 fast calls, identical for AArch32 and AArch64 callers:

@@ -8,7 +8,9 @@
 # counts the host's interrupts and stage-2 faults too); exitstat agrees on the same file. In the
 # same traced boot, exit-cost's types that run on that host (AArch32: hvc, mmio_user,
 # mmio_kernel, s2fault, and wfi, ipi, virq on its vgic-v2) each pass its exact-count check, and
-# it says why sysreg does not.
+# it says why sysreg does not; and tests/host/exit-stats-abi checks the guest exit-statistics
+# calls (5.4/0003, 0004) from AArch32 vcpus against KVM's debugfs statistics, saying why its
+# AArch64 callers are skipped.
 # SKIP without the Linux 5.4 source (../shared/legacy beside the clone, or
 # EXITLAB_LEGACY_SOURCE): README, "The legacy 32-bit host".
 set -euo pipefail
@@ -37,7 +39,7 @@ status=0
 # and its WFI made operations that did not wait (disturbed runs, retried).
 "$ROOT/run-host.sh" --out "$out" --host-arch arm --guests 0 --host-files "$programs" \
 	--host-cmd "hvc-count --vcpus $VCPUS --hvcs $HVCS &&
-		exit-cost -n 200 --runs 2 --arch aarch32 --wfi-wait-ns 20000000" || status=$?
+		exit-cost -n 200 --runs 2 --arch aarch32 --wfi-wait-ns 20000000 && exit-stats-abi" || status=$?
 check "run-host.sh --host-arch arm exits 0 (status $status)" test "$status" = 0
 check "the host entered Hyp mode on every CPU" grep -q 'CPU: All CPU(s) started in HYP mode' "$out/host-dmesg.log"
 check "KVM initialised in Hyp mode" grep -q 'kvm \[1\]: Hyp mode initialized successfully' "$out/host-dmesg.log"
@@ -90,4 +92,15 @@ for t in hvc mmio_user mmio_kernel wfi ipi virq s2fault; do
 done
 check "exit-cost sysreg aarch32: skipped, saying why (no HCR.TID3)" \
 	grep -q '^sysreg  *aarch32  skipped: ID_MMFR0 is not trapped' "$out/host-cmd.log"
+
+# exit-stats-abi, after exit-cost: AArch32 callers only, its snapshot compared per VM.
+abi=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out/host-cmd.log" | tail -n 1 || true)
+check "exit-stats-abi: nothing failed ($abi)" grep -qE '^[1-9][0-9]* passed, 0 failed$' <<<"$abi"
+check "exit-stats-abi: the AArch32 snapshot was taken and read" \
+	grep -q '^PASS aarch32 snapshot: snapshot -> 0' "$out/host-cmd.log"
+for c in aarch64 'aarch64 snapshot'; do
+	check "exit-stats-abi: $c skipped, saying why (AArch32 vcpus only)" \
+		grep -q "^SKIP $c: .*AArch32 vcpus only" "$out/host-cmd.log"
+done
+grep -E '^(FAIL|SKIP|NOTE) ' "$out/host-cmd.log" | sed 's/^/  host-cmd.log: /' || true
 finish

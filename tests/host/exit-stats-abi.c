@@ -1,12 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * exit-stats-abi: a KVM selftest-style check, run inside the emulated KVM host, of the guest
- * exit-statistics hypercalls of kernel-patches/6.1/0003 and 0006 (EXIT_STATS_VM,
- * EXIT_STATS_VCPU and EXIT_STATS_SNAPSHOT of include/exitlab/exit-stats-abi.h). It builds a bare
- * VM whose code is `hvc #0` followed by a store to an unmapped address (an MMIO exit back to
- * us), sets w0-w3, runs it and reads w0-w3 back: every documented return code, for AArch64 and
- * AArch32 callers alike; the snapshot's buffer is read from the VM's memory and compared with
- * KVM's own statistics (KVM_GET_STATS_FD).
+ * exit-statistics hypercalls of kernel-patches/6.1/0003 and 0006 (5.4/0003 and 0004 on the
+ * legacy 32-bit host: EXIT_STATS_VM, EXIT_STATS_VCPU and EXIT_STATS_SNAPSHOT of
+ * include/exitlab/exit-stats-abi.h). It builds a bare VM whose code is `hvc #0` followed by a
+ * store to an unmapped address (an MMIO exit back to us), sets w0-w3, runs it and reads w0-w3
+ * back: every documented return code, for AArch64 and AArch32 callers alike; the snapshot's
+ * buffer is read from the VM's memory and compared with KVM's own statistics.
+ *
+ * What the host offers decides the rest, and each difference is said in the output: a 32-bit
+ * host runs AArch32 vcpus only (tools/bare-vcpu/arch.h: the AArch64 callers' checks are SKIPped
+ * with that reason); a kernel before 5.14 has no KVM_GET_STATS_FD, so the snapshot is compared
+ * with the VM's debugfs statistics (sums over its vcpus) through its VM block, not with vcpu
+ * 0's; a kernel without the statistics (no PATH: ./run-host.sh --patches counter or none) must
+ * refuse every call as NOT_SUPPORTED and advertise none of them.
  *
  * Usage: exit-stats-abi [--param PATH]   (PATH: the kvm.guest_exit_stats parameter file)
  * Ends with "N passed, N failed"; exit 0 when nothing failed, 1 otherwise, 77 without /dev/kvm.
@@ -18,6 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "arch.h"
 #include "bare-test.h"
 #include "kvm-stats.h"
 /* Relative, so that tests/host/Makefile needs no -I for it. */
@@ -40,6 +48,7 @@
 #define RET_CLASS_NEVER_TAKEN EXIT_STATS_RET_CLASS_NEVER_TAKEN
 #define FEATURES_W1 EXIT_STATS_FEATURES_W1_MASK
 /* Exception classes (ESR_ELx.EC) the checks use */
+#define EC_SVC32 0x11U
 #define EC_HVC32 0x12U
 #define EC_SVC64 0x15U
 #define EC_HVC64 0x16U
@@ -172,9 +181,10 @@ static void test_caller(const char *mode, int aarch32, const char *param)
 	a = hvc(&v, STATS_VM, EXIT_STATS_NR_CLASSES, STAT_COUNT);
 	check(a.status == RET_CLASS_UNDEFINED, "%s: class 0x%x (beyond the last) -> %d", mode,
 	      EXIT_STATS_NR_CLASSES, a.status);
-	a = hvc(&v, STATS_VCPU, EC_SVC64, STAT_COUNT);
+	/* SVC32 (HSR's SVC of a 32-bit host alike): SVC64 is no class there */
+	a = hvc(&v, STATS_VCPU, EC_SVC32, STAT_COUNT);
 	check(a.status == RET_CLASS_NEVER_TAKEN,
-	      "%s: class SVC64 (defined, never reaches the hypervisor) -> %d", mode, a.status);
+	      "%s: class SVC32 (defined, never reaches the hypervisor) -> %d", mode, a.status);
 	a = hvc(&v, STATS_VM, CLASS_ALL, STAT_TIME_TICKS + 1);
 	check(a.status == RET_INVALID_PARAMETER, "%s: statistic %d -> %d", mode, STAT_TIME_TICKS + 1,
 	      a.status);
@@ -225,10 +235,38 @@ static void test_caller(const char *mode, int aarch32, const char *param)
 /* Runs until one has only the call's exit and the store's (no host interrupt between) */
 #define CLEAN_TRIES 50
 
-/* KVM's statistics of vcpu 0 that the checks compare with */
+/* KVM's statistics that the checks compare with: vcpu 0's, or the VM's sums (debugfs) */
 struct kstat {
 	uint64_t exits, hvc, mmio_user;
 };
+
+/* Where KVM's statistics come from, and which block of the snapshot they match */
+struct kstat_src {
+	struct kvm_stats ks;
+	unsigned int block;		/* 1: vcpu 0 (binary statistics), 0: the VM (debugfs) */
+	const char *whose;		/* the block's owner, for the messages */
+};
+
+/* Vcpu 0's binary statistics; before Linux 5.14 (-ENOTTY) the VM's debugfs directory, whose
+ * sums over the vcpus match the snapshot's VM block. */
+static void open_kstats(struct kstat_src *src, struct bare_vm *vm, const char *mode)
+{
+	int err = kvm_stats_open(&src->ks, vm->vcpu_fd[0]);
+
+	src->block = 1;
+	src->whose = "vcpu 0's";
+	if (err == -ENOTTY) {
+		printf("NOTE %s: %s: comparing the VM's block with the VM's debugfs statistics\n",
+		       mode, src->ks.failed);
+		err = kvm_stats_open_debugfs(&src->ks, vm->vm);
+		src->block = 0;
+		src->whose = "the VM's";
+	}
+	if (err) {
+		fprintf(stderr, "%s: %s: %s\n", PROG, src->ks.failed, strerror(-err));
+		exit(1);
+	}
+}
 
 static void read_kstat(struct kvm_stats *ks, struct kstat *k)
 {
@@ -317,11 +355,15 @@ static void check_header(const char *mode, const uint8_t *b, uint32_t hvc_class)
 	      "%s: blocks: the VM's (MPIDR all ones), then vcpus 0 and 1 (MPIDR 0, 1)", mode);
 }
 
-/* The buffer against KVM's statistics at the call's exit (before: the run's entry). */
+/* The buffer against KVM's statistics at the call's exit (before: the run's entry), through
+ * the block they describe (src->block). */
 static void check_blocks(const char *mode, const uint8_t *b, uint32_t hvc_class,
-			 const struct kstat *before, const struct kstat *after)
+			 const struct kstat_src *src, const struct kstat *before,
+			 const struct kstat *after)
 {
-	uint64_t sum = 0, vm_ok = 1, exits = blk(b, 1, EXIT_STATS_BLOCK_EXITS);
+	uint64_t sum = 0, vm_ok = 1, exits = blk(b, src->block, EXIT_STATS_BLOCK_EXITS);
+	uint64_t hvcs = blk(b, src->block, EXIT_STATS_BLOCK_CLASS(hvc_class));
+	uint64_t dabts = blk(b, src->block, EXIT_STATS_BLOCK_CLASS(EC_DABT_LOW));
 
 	for (uint32_t c = 0; c < EXIT_STATS_NR_CLASSES; c++) {
 		uint32_t off = EXIT_STATS_BLOCK_CLASS(c);
@@ -331,20 +373,18 @@ static void check_blocks(const char *mode, const uint8_t *b, uint32_t hvc_class,
 			 blk(b, 0, off + 8) == blk(b, 1, off + 8) + blk(b, 2, off + 8);
 	}
 	check(after->exits - before->exits == 2 && exits == before->exits + 1,
-	      "%s: vcpu 0's exits %llu == KVM's exits at the call's exit (%llu at entry + 1)", mode,
-	      (unsigned long long)exits, (unsigned long long)before->exits);
-	check(sum == exits, "%s: vcpu 0's classes sum to its exits (%llu)", mode,
-	      (unsigned long long)sum);
-	check(blk(b, 1, EXIT_STATS_BLOCK_CLASS(hvc_class)) == after->hvc,
-	      "%s: vcpu 0's HVC count %llu == KVM's hvc_exit_stat %llu (the call included)", mode,
-	      (unsigned long long)blk(b, 1, EXIT_STATS_BLOCK_CLASS(hvc_class)),
-	      (unsigned long long)after->hvc);
-	check(blk(b, 1, EXIT_STATS_BLOCK_CLASS(EC_DABT_LOW)) == before->mmio_user,
-	      "%s: vcpu 0's DABT_LOW count %llu == KVM's mmio_exit_user before the call %llu", mode,
-	      (unsigned long long)blk(b, 1, EXIT_STATS_BLOCK_CLASS(EC_DABT_LOW)),
-	      (unsigned long long)before->mmio_user);
+	      "%s: %s exits %llu == KVM's exits at the call's exit (%llu at entry + 1)", mode,
+	      src->whose, (unsigned long long)exits, (unsigned long long)before->exits);
+	check(sum == blk(b, 1, EXIT_STATS_BLOCK_EXITS), "%s: vcpu 0's classes sum to its exits (%llu)",
+	      mode, (unsigned long long)sum);
+	check(hvcs == after->hvc,
+	      "%s: %s HVC count %llu == KVM's hvc_exit_stat %llu (the call included)", mode,
+	      src->whose, (unsigned long long)hvcs, (unsigned long long)after->hvc);
+	check(dabts == before->mmio_user,
+	      "%s: %s DABT_LOW count %llu == KVM's mmio_exit_user before the call %llu", mode,
+	      src->whose, (unsigned long long)dabts, (unsigned long long)before->mmio_user);
 	check(blk(b, 2, EXIT_STATS_BLOCK_EXITS) == 0 &&
-	      blk(b, 0, EXIT_STATS_BLOCK_EXITS) == exits && vm_ok,
+	      blk(b, 0, EXIT_STATS_BLOCK_EXITS) == blk(b, 1, EXIT_STATS_BLOCK_EXITS) && vm_ok,
 	      "%s: the VM's block is the sum of the vcpus' (exits %llu, vcpu 1 never ran)", mode,
 	      (unsigned long long)blk(b, 0, EXIT_STATS_BLOCK_EXITS));
 }
@@ -379,7 +419,7 @@ static void test_snapshot(const char *mode, int aarch32, const char *param)
 	uint32_t hvc_class = aarch32 ? EC_HVC32 : EC_HVC64;
 	struct kstat k0, k1, k2, k3;
 	struct caller v = { .mode = mode };
-	struct kvm_stats ks;
+	struct kstat_src src;
 	uint64_t seq1, hvc1, ticks1;
 	unsigned int calls;
 	struct answer a;
@@ -388,17 +428,14 @@ static void test_snapshot(const char *mode, int aarch32, const char *param)
 	bare_must(PROG, &v.vm, bare_vm_create(&v.vm, aarch32 ? code32 : code64,
 					      aarch32 ? sizeof(code32) : sizeof(code64), SNAP_VCPUS,
 					      aarch32 ? BARE_AARCH32 : 0));
-	if (kvm_stats_open(&ks, v.vm.vcpu_fd[0])) {
-		fprintf(stderr, "%s: %s\n", PROG, ks.failed);
-		exit(1);
-	}
+	open_kstats(&src, &v.vm, mode);
 	b = (uint8_t *)v.vm.mem + SNAP_OFF;
 	a = hvc(&v, FEATURES, 0, 0);
 	check(a.value & EXIT_STATS_FEATURE_BIT(EXIT_STATS_FUNC_SNAPSHOT),
 	      "%s: KVM features bitmap advertises function 42 (w1 0x%08x)", mode, (uint32_t)a.value);
 	check_refusals(mode, &v, b);
 
-	a = clean_snapshot(&v, &ks, &k0, &k1, &calls);
+	a = clean_snapshot(&v, &src.ks, &k0, &k1, &calls);
 	check(a.status == RET_SUCCESS && (uint32_t)a.value == SNAP_BYTES,
 	      "%s: snapshot -> %d, %u bytes written", mode, a.status, (uint32_t)a.value);
 	/* The documented sequence: calls past the size and alignment checks, -12 ones included. */
@@ -409,12 +446,12 @@ static void test_snapshot(const char *mode, int aarch32, const char *param)
 	check(k1.hvc - k0.hvc == 1, "%s: one snapshot call = exactly one HVC exit (hvc_exit_stat +%llu)",
 	      mode, (unsigned long long)(k1.hvc - k0.hvc));
 	check_header(mode, b, hvc_class);
-	check_blocks(mode, b, hvc_class, &k0, &k1);
+	check_blocks(mode, b, hvc_class, &src, &k0, &k1);
 	seq1 = le(b + EXIT_STATS_SNAP_SEQUENCE, 8);
 	hvc1 = blk(b, 1, EXIT_STATS_BLOCK_CLASS(hvc_class));
 	ticks1 = blk(b, 1, EXIT_STATS_BLOCK_CLASS(hvc_class) + 8);
 
-	a = clean_snapshot(&v, &ks, &k2, &k3, &calls);
+	a = clean_snapshot(&v, &src.ks, &k2, &k3, &calls);
 	check(a.status == RET_SUCCESS && le(b + EXIT_STATS_SNAP_SEQUENCE, 8) == seq1 + calls,
 	      "%s: the sequence grows by one per snapshot (%llu, then %llu after %u call(s))", mode,
 	      (unsigned long long)seq1, (unsigned long long)le(b + EXIT_STATS_SNAP_SEQUENCE, 8), calls);
@@ -425,7 +462,7 @@ static void test_snapshot(const char *mode, int aarch32, const char *param)
 	check(blk(b, 1, EXIT_STATS_BLOCK_CLASS(hvc_class) + 8) > ticks1,
 	      "%s: ... and the first one's exit time, which it did not hold yet (+%llu ticks)", mode,
 	      (unsigned long long)(blk(b, 1, EXIT_STATS_BLOCK_CLASS(hvc_class) + 8) - ticks1));
-	check_blocks(mode, b, hvc_class, &k2, &k3);
+	check_blocks(mode, b, hvc_class, &src, &k2, &k3);
 
 	if (write_param(param, "0") == 0) {
 		a = hvc4(&v, EXIT_STATS_SNAPSHOT_FUNC_ID, (uint32_t)SNAP_IPA, 0, SNAP_BYTES);
@@ -434,8 +471,52 @@ static void test_snapshot(const char *mode, int aarch32, const char *param)
 		      mode, a.status);
 		write_param(param, "1");
 	}
-	kvm_stats_close(&ks);
+	kvm_stats_close(&src.ks);
 	bare_vm_destroy(&v.vm);
+}
+
+/* A kernel without the statistics (no kvm.guest_exit_stats): each call is refused as
+ * NOT_SUPPORTED, none is advertised, the snapshot's buffer stays untouched. */
+static void test_absent(const char *mode, int aarch32)
+{
+	static const uint32_t funcs[] = { STATS_VM, STATS_VCPU, EXIT_STATS_SNAPSHOT_FUNC_ID };
+	const uint32_t all = FEATURES_W1 | EXIT_STATS_FEATURE_BIT(EXIT_STATS_FUNC_SNAPSHOT);
+	struct caller v = { .mode = mode };
+	struct answer a;
+	uint8_t *b;
+
+	bare_must(PROG, &v.vm, bare_vm_create(&v.vm, aarch32 ? code32 : code64,
+					      aarch32 ? sizeof(code32) : sizeof(code64), 1,
+					      aarch32 ? BARE_AARCH32 : 0));
+	b = (uint8_t *)v.vm.mem + SNAP_OFF;
+	memset(b, 0xa5, 64);
+	a = hvc(&v, FEATURES, 0, 0);
+	check((a.value & all) == 0, "%s: no statistics call advertised (w1 0x%08x)", mode,
+	      (uint32_t)a.value);
+	for (unsigned int i = 0; i < sizeof(funcs) / sizeof(funcs[0]); i++) {
+		a = hvc4(&v, funcs[i], i == 2 ? (uint32_t)SNAP_IPA : CLASS_ALL,
+			 i == 2 ? 0 : STAT_COUNT, SNAP_BYTES);
+		check(a.status == RET_NOT_SUPPORTED && b[0] == 0xa5,
+		      "%s: function 0x%08x -> %d (NOT_SUPPORTED)", mode, funcs[i], a.status);
+	}
+	bare_vm_destroy(&v.vm);
+}
+
+/* One caller's checks (SNAPSHOT: the snapshot's, PARAM NULL: the kernel has no statistics),
+ * or a SKIP saying why this host cannot run such a vcpu (tools/bare-vcpu/arch.h). */
+static void run_caller(const char *mode, int aarch32, int snapshot, const char *param)
+{
+	uint32_t features = 0;
+	const char *why = bare_vcpu_features(&features, aarch32);
+
+	if (why)
+		printf("SKIP %s: %s\n", mode, why);
+	else if (!param)
+		test_absent(mode, aarch32);
+	else if (snapshot)
+		test_snapshot(mode, aarch32, param);
+	else
+		test_caller(mode, aarch32, param);
 }
 
 int main(int argc, char **argv)
@@ -444,7 +525,8 @@ int main(int argc, char **argv)
 
 	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
 		printf("Usage: %s [--param PATH]\n"
-		       "Checks the KVM exit-statistics hypercalls from a bare AArch64 and AArch32 vcpu.\n",
+		       "Checks the KVM exit-statistics hypercalls from a bare AArch64 and AArch32 vcpu\n"
+		       "(those this host can run; where PATH does not exist, that the kernel refuses them all).\n",
 		       PROG);
 		return 0;
 	}
@@ -454,12 +536,19 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: usage: %s [--param PATH]\n", PROG, PROG);
 		return 2;
 	}
-	if (write_param(param, "1") < 0)
-		return 1;
-	test_caller("aarch64", 0, param);
-	test_caller("aarch32", 1, param);
-	test_snapshot("aarch64 snapshot", 0, param);
-	test_snapshot("aarch32 snapshot", 1, param);
+	if (access(param, F_OK) != 0 && errno == ENOENT) {
+		printf("NOTE %s: no such parameter: a kernel without the exit statistics, whose calls "
+		       "must all be refused\n", param);
+		run_caller("aarch64", 0, 0, NULL);
+		run_caller("aarch32", 1, 0, NULL);
+	} else {
+		if (write_param(param, "1") < 0)
+			return 1;
+		run_caller("aarch64", 0, 0, param);
+		run_caller("aarch32", 1, 0, param);
+		run_caller("aarch64 snapshot", 0, 1, param);
+		run_caller("aarch32 snapshot", 1, 1, param);
+	}
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
