@@ -81,6 +81,7 @@ void ec_watchdog_disarm(void);
 /* The host's halt polling for exit-cost's VMs: 0 where KVM_CAP_HALT_POLL turns it off, else
  * kvm's module parameter halt_poll_ns, -1 if unknown. */
 long ec_halt_poll_ns(void);
+int ec_halt_poll_off(const char **path);
 /* Interrupts the host took so far on the N CPUs (/proc/interrupts, every line). */
 int ec_host_irqs(const int *cpus, unsigned int n, uint64_t *total);
 

@@ -137,15 +137,24 @@ static int on_host(const struct bench *b, const struct ec_expect *e)
 /* The distributor on, the virtual timer's PPI enabled on vcpu 0 (a GICv3's redistributor, a
  * GICv2's banked GICD_ISENABLER0: the attr's CPUID picks the vcpu); no halt polling (a vcpu
  * that polls keeps its emulated CPU busy; under -icount that CPU's instructions are the
- * clock), where the host can turn it off per VM: Linux 5.4 has no KVM_CAP_HALT_POLL, its
- * polling is kvm's module parameter (ec_halt_poll_ns). SGIs need no enabling: KVM enables
+ * clock): per VM where the host has KVM_CAP_HALT_POLL; Linux 5.4 has not, its polling is
+ * kvm's module parameter, set to 0 (ec_halt_poll_off). SGIs need no enabling: KVM enables
  * them at vcpu creation (vgic-init.c kvm_vgic_vcpu_init). */
 static int setup_gic(struct bench *b)
 {
+	static char failed[160];
+	const char *path = "kvm's halt_poll_ns";
 	int err = 0;
 
-	if (!b->legacy && KVM_CAP_HALT_POLL)
+	if (b->legacy) {
+		err = ec_halt_poll_off(&path);
+		if (err) {
+			snprintf(failed, sizeof(failed), "turning halt polling off: writing 0 to %s", path);
+			b->vm.failed = failed;
+		}
+	} else if (KVM_CAP_HALT_POLL) {
 		err = bare_vm_enable_cap(&b->vm, KVM_CAP_HALT_POLL, 0);
+	}
 	if (!err)
 		err = bare_vgic_write(&b->vm, KVM_DEV_ARM_VGIC_GRP_DIST_REGS, GICD_CTLR,
 				      b->legacy ? GICD_CTLR_ENABLE_V2 : GICD_CTLR_ENABLE_G1);

@@ -168,13 +168,16 @@ int ec_host_irqs(const int *cpus, unsigned int n, uint64_t *total)
 	return 0;
 }
 
+/* Where kvm's halt_poll_ns module parameter is: the 32-bit host's kvm_main.o has it under the
+ * name kvm_arm (5.4 arch/arm/kvm/Makefile links it into kvm-arm.o). */
+static const char *const halt_poll_paths[] = { "/sys/module/kvm/parameters/halt_poll_ns",
+					       "/sys/module/kvm_arm/parameters/halt_poll_ns" };
+#define N_HALT_POLL_PATHS (sizeof(halt_poll_paths) / sizeof(halt_poll_paths[0]))
+
 /* measure.c turns halt polling off per VM where the arm64 host has KVM_CAP_HALT_POLL; Linux
- * 5.4 (the legacy host) polls by kvm's module parameter, which the 32-bit host's kvm_main.o
- * has under the name kvm_arm (5.4 arch/arm/kvm/Makefile links it into kvm-arm.o). */
+ * 5.4 (the legacy host) polls by kvm's module parameter, which ec_halt_poll_off sets to 0. */
 long ec_halt_poll_ns(void)
 {
-	static const char *const paths[] = { "/sys/module/kvm/parameters/halt_poll_ns",
-					     "/sys/module/kvm_arm/parameters/halt_poll_ns" };
 	unsigned int i;
 	long ns = -1;
 	FILE *f;
@@ -183,8 +186,8 @@ long ec_halt_poll_ns(void)
 	if (!bare_vgic_v3_unsupported())
 		return 0;
 #endif
-	for (i = 0; ns < 0 && i < sizeof(paths) / sizeof(paths[0]); i++) {
-		f = fopen(paths[i], "r");
+	for (i = 0; ns < 0 && i < N_HALT_POLL_PATHS; i++) {
+		f = fopen(halt_poll_paths[i], "r");
 		if (!f)
 			continue;
 		if (fscanf(f, "%ld", &ns) != 1)
@@ -192,4 +195,30 @@ long ec_halt_poll_ns(void)
 		fclose(f);
 	}
 	return ns;
+}
+
+/* No halt polling on a host without KVM_CAP_HALT_POLL (the legacy host), as measure.c has on
+ * arm64 per VM: kvm's module parameter to 0, for every VM from now on (5.4's
+ * kvm_vcpu_block shrinks a vcpu's own polling to 0 at its next halt). Returns 0 or -errno;
+ * *path names the file that failed. */
+int ec_halt_poll_off(const char **path)
+{
+	unsigned int i;
+	int err = -ENOENT;
+	FILE *f;
+
+	for (i = 0; i < N_HALT_POLL_PATHS; i++) {
+		*path = halt_poll_paths[i];
+		/* sysfs answers EACCES, not ENOENT, to opening a missing file for writing */
+		if (access(*path, F_OK))
+			continue;
+		f = fopen(*path, "w");
+		if (!f)
+			return -errno;
+		err = fputs("0\n", f) < 0 ? -EIO : 0;
+		if (fclose(f) && !err)
+			err = -errno;
+		return err;
+	}
+	return err;
 }

@@ -111,12 +111,19 @@ def legacy_note(doc, c, order):
                          .get("host_kernel", {}).get("release", "?") for o in order if o != k})
         skipped = sorted({f"{t} ({x['skipped']})" for t, e in s[k]["exits"].items()
                           for a, x in e.items() if isinstance(x, dict) and "skipped" in x and a == "aarch32"})
+        cpus = s[k]["host_cpus"]
+        # Types of several vcpus: their per-vcpu counters on the arm64 hosts, run here too.
+        multi = sorted(t for t, e in s[k]["exits"].items() if "kvm_exits_per_op" in e.get("aarch32", {})
+                       and any("kvm_exits_per_op_by_vcpu" in s[o]["exits"].get(t, {}).get("aarch32", {})
+                               for o in order if o != k))
         doc.p(f"`{k}` is the legacy 32-bit host: Linux {kern.get('release', '?')} with "
-              f"{len(kern.get('patches', []))} patches of kernel-patches/5.4 (the exit counter), a "
-              f"Cortex-A15 in Hyp mode on a simulated vexpress-a15 with {s[k]['host_cpus']} CPU and an "
+              f"{len(kern.get('patches', []))} patches of kernel-patches/5.4, a Cortex-A15 in Hyp "
+              f"mode on a simulated vexpress-a15 with {cpus} CPU{'s' if cpus != 1 else ''} and an "
               f"in-kernel GICv2, beside arm64 hosts running Linux {', '.join(others)} (GICv3). It runs "
-              "AArch32 vcpus only; its VM's statistics are debugfs' (Linux 5.4 has no per-vcpu binary "
-              "statistics), exact for these one-vcpu VMs."
+              "AArch32 vcpus only; its KVM statistics are debugfs' sums over a VM's vcpus (Linux 5.4 "
+              "has no per-vcpu binary statistics), which the program checks against the sum of the "
+              "type's expectations over its vcpus"
+              + (f" ({', '.join(multi)}: two vcpus)" if multi else "") + "."
               + (" Types it does not run: " + "; ".join(skipped) + "." if skipped else ""))
 
 
