@@ -173,7 +173,7 @@ def run_cell(args):
     reason = interrupted or judge_cell(c, run_dir, status, log_text)
     record = {"id": c["id"], "spec": c, "status": "failed" if reason else "ok", "reason": reason or None,
               "run_host_status": status, "run_host_cmd": cmd, "cell_wall_s": round(wall, 3),
-              "started": started, "machine": socket.gethostname(),
+              "started": started, "machine": socket.gethostname(), "machine_cpus": os.cpu_count(),
               "load_avg_1m_start": load_start, "load_avg_1m_end": round(os.getloadavg()[0], 2)}
     with open(os.path.join(cell_dir, "cell.json"), "w", encoding="utf-8") as f:
         json.dump(record, f, indent=1)

@@ -46,8 +46,8 @@ COLUMNS = [
 CLASS_COLUMNS = ["study", "cell_id", "arch", "cpu", "guests", "vcpus", "workload", "repeat", "guest",
                  "vm_pid", "class", "exits", "exits_per_s", "host_time_ns", "host_time_share_pct", "run_dir"]
 CELL_COLUMNS = ["study", "cell_id", "arch", "cpu", "guests", "vcpus", "workload", "traced", "repeat",
-                "status", "reason", "cell_wall_s", "machine", "load_avg_1m_start", "load_avg_1m_end", "started",
-                "cell_dir"]
+                "status", "reason", "cell_wall_s", "machine", "machine_cpus", "load_avg_1m_start", "load_avg_1m_end",
+                "started", "cell_dir"]
 
 
 def exitstat_json(*args):
@@ -183,7 +183,8 @@ def merge(out, inputs):
                 "guests": spec["guests"], "vcpus": spec["vcpus"], "workload": spec["workload"],
                 "traced": int(spec["trace"]), "repeat": spec["repeat"], "status": cell["status"],
                 "reason": cell.get("reason") or "", "cell_wall_s": cell.get("cell_wall_s", ""),
-                "machine": cell.get("machine", ""), "load_avg_1m_start": cell.get("load_avg_1m_start", ""),
+                "machine": cell.get("machine", ""), "machine_cpus": cell.get("machine_cpus", ""),
+                "load_avg_1m_start": cell.get("load_avg_1m_start", ""),
                 "load_avg_1m_end": cell.get("load_avg_1m_end", ""), "started": cell.get("started", ""),
                 "cell_dir": os.path.abspath(cd)}
         if cell["status"] == "ok" and not os.path.exists(os.path.join(cd, "DONE")):

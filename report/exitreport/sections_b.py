@@ -167,9 +167,14 @@ def section_scaling(doc, ctx):
     doc.table(header, rows)
     loads = [c["load_avg_1m_end"] for c in st.cells if isinstance(c.get("load_avg_1m_end"), (int, float))]
     if loads:
+        cpus = {c["machine_cpus"] for c in st.cells if isinstance(c.get("machine_cpus"), int)}
+        verdict = ""
+        if len(cpus) == 1:
+            n = cpus.pop()
+            verdict = (f" (above its {n} cores: other work competed with the emulated hosts and slowed them)"
+                       if max(loads) > n else f" (never above its {n} cores)")
         doc.p(f"The machine's 1-minute load average at the end of the cells: median {median(loads):.2f}, "
-              f"highest {max(loads):.2f} (above the machine's core count, other work competed with the "
-              "emulated hosts and slowed them).")
+              f"highest {max(loads):.2f}{verdict}.")
     else:
         doc.p("The study did not record the machine's load during its cells (a runner older than "
               "`load_avg_1m_*` in cells.csv): whether other work competed with the emulated hosts is "

@@ -128,10 +128,52 @@ static int write_param(const char *path, const char *value)
 	return 0;
 }
 
+/* kvm.guest_exit_stats switched off and on again under a running VM: the calls refuse and
+ * hide, nothing is counted meanwhile, an exit left open across the switch is not charged. */
+static void test_switch(struct caller *v, int aarch32, uint32_t hvc_class, const char *param)
+{
+	const char *mode = v->mode;
+	struct answer a, c, t, n;
+	int i;
+
+	/* The last reading before the switch: it counts itself. Its store's exit stays open
+	 * (this program runs meanwhile) across the switch off and on. */
+	c = hvc(v, STATS_VCPU, hvc_class, STAT_COUNT);
+	t = hvc(v, STATS_VCPU, CLASS_ALL, STAT_TIME_NS);
+	if (write_param(param, "0") == 0) {
+		a = hvc(v, STATS_VM, CLASS_ALL, STAT_COUNT);
+		check(a.status == RET_NOT_SUPPORTED && a.value == 0,
+		      "%s: with kvm.guest_exit_stats=0 the call returns NOT_SUPPORTED (%d)", mode, a.status);
+		a = hvc(v, FEATURES, 0, 0);
+		check((a.value & FEATURES_W1) == 0, "%s: ... and the features bitmap hides it (w1 0x%08x)",
+		      mode, (uint32_t)a.value);
+		for (i = 0; i < 5; i++)
+			hvc(v, STATS_VCPU, hvc_class, STAT_COUNT);
+		usleep(OFF_SLEEP_US);
+		write_param(param, "1");
+		/* Switched off: nothing counted (7 HVCs); switched on: this reading counts itself,
+		 * so one more than the last reading before the switch and the one after it. */
+		a = hvc(v, STATS_VCPU, hvc_class, STAT_COUNT);
+		check(a.status == RET_SUCCESS && c.status == RET_SUCCESS && a.value == c.value + 2,
+		      "%s: no exit counted while switched off (%s %llu before, %llu after)", mode,
+		      aarch32 ? "HVC32" : "HVC64", (unsigned long long)c.value,
+		      (unsigned long long)a.value);
+		/* The exit left open across the switch is forgotten, not charged the time between. */
+		n = hvc(v, STATS_VCPU, CLASS_ALL, STAT_TIME_NS);
+		check(n.status == RET_SUCCESS && t.status == RET_SUCCESS && n.value >= t.value &&
+		      n.value - t.value < OFF_SLEEP_US * 1000ULL / 5,
+		      "%s: host time grows by %llu ns across the switch (< %llu: the %u us off not charged)",
+		      mode, (unsigned long long)(n.value - t.value), OFF_SLEEP_US * 1000ULL / 5,
+		      OFF_SLEEP_US);
+	} else {
+		check(0, "%s: could not switch %s", mode, param);
+	}
+}
+
 static void test_caller(const char *mode, int aarch32, const char *param)
 {
 	uint32_t hvc_class = aarch32 ? EC_HVC32 : EC_HVC64;
-	struct answer a, b, c, t, n;
+	struct answer a, b, t, n;
 	struct caller v = { .mode = mode };
 	int i;
 
@@ -189,38 +231,7 @@ static void test_caller(const char *mode, int aarch32, const char *param)
 	check(a.status == RET_INVALID_PARAMETER, "%s: statistic %d -> %d", mode, STAT_TIME_TICKS + 1,
 	      a.status);
 
-	/* The last reading before the switch: it counts itself. Its store's exit stays open
-	 * (this program runs meanwhile) across the switch off and on. */
-	c = hvc(&v, STATS_VCPU, hvc_class, STAT_COUNT);
-	t = hvc(&v, STATS_VCPU, CLASS_ALL, STAT_TIME_NS);
-	if (write_param(param, "0") == 0) {
-		a = hvc(&v, STATS_VM, CLASS_ALL, STAT_COUNT);
-		check(a.status == RET_NOT_SUPPORTED && a.value == 0,
-		      "%s: with kvm.guest_exit_stats=0 the call returns NOT_SUPPORTED (%d)", mode, a.status);
-		a = hvc(&v, FEATURES, 0, 0);
-		check((a.value & FEATURES_W1) == 0, "%s: ... and the features bitmap hides it (w1 0x%08x)",
-		      mode, (uint32_t)a.value);
-		for (i = 0; i < 5; i++)
-			hvc(&v, STATS_VCPU, hvc_class, STAT_COUNT);
-		usleep(OFF_SLEEP_US);
-		write_param(param, "1");
-		/* Switched off: nothing counted (7 HVCs); switched on: this reading counts itself,
-		 * so one more than the last reading before the switch and the one after it. */
-		a = hvc(&v, STATS_VCPU, hvc_class, STAT_COUNT);
-		check(a.status == RET_SUCCESS && c.status == RET_SUCCESS && a.value == c.value + 2,
-		      "%s: no exit counted while switched off (%s %llu before, %llu after)", mode,
-		      aarch32 ? "HVC32" : "HVC64", (unsigned long long)c.value,
-		      (unsigned long long)a.value);
-		/* The exit left open across the switch is forgotten, not charged the time between. */
-		n = hvc(&v, STATS_VCPU, CLASS_ALL, STAT_TIME_NS);
-		check(n.status == RET_SUCCESS && t.status == RET_SUCCESS && n.value >= t.value &&
-		      n.value - t.value < OFF_SLEEP_US * 1000ULL / 5,
-		      "%s: host time grows by %llu ns across the switch (< %llu: the %u us off not charged)",
-		      mode, (unsigned long long)(n.value - t.value), OFF_SLEEP_US * 1000ULL / 5,
-		      OFF_SLEEP_US);
-	} else {
-		check(0, "%s: could not switch %s", mode, param);
-	}
+	test_switch(&v, aarch32, hvc_class, param);
 	bare_vm_destroy(&v.vm);
 }
 
