@@ -177,11 +177,9 @@ static int open_stats(struct bench *b)
 
 	b->nstats = b->t->nvcpus;
 	for (v = 0; !err && v < b->nstats; v++) {
-		err = kvm_stats_open(&b->stats[v], b->vm.vcpu_fd[v]);
-		if (err == -ENOTTY && v == 0) {
+		err = kvm_stats_open_vcpu(&b->stats[v], b->vm.vcpu_fd[v], b->vm.vm);
+		if (!err && b->stats[v].debugfs)
 			b->nstats = 1;
-			err = kvm_stats_open_debugfs(&b->stats[v], b->vm.vm);
-		}
 		if (err)
 			fprintf(stderr, "%s: vcpu %u: %s: %s\n", PROG, v, b->stats[v].failed, strerror(-err));
 	}

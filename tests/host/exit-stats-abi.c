@@ -262,14 +262,13 @@ struct kstat_src {
  * sums over the vcpus match the snapshot's VM block. */
 static void open_kstats(struct kstat_src *src, struct bare_vm *vm, const char *mode)
 {
-	int err = kvm_stats_open(&src->ks, vm->vcpu_fd[0]);
+	int err = kvm_stats_open_vcpu(&src->ks, vm->vcpu_fd[0], vm->vm);
 
 	src->block = 1;
 	src->whose = "vcpu 0's";
-	if (err == -ENOTTY) {
-		printf("NOTE %s: %s: comparing the VM's block with the VM's debugfs statistics\n",
-		       mode, src->ks.failed);
-		err = kvm_stats_open_debugfs(&src->ks, vm->vm);
+	if (!err && src->ks.debugfs) {
+		printf("NOTE %s: no KVM_GET_STATS_FD: comparing the VM's block with the VM's debugfs "
+		       "statistics\n", mode);
 		src->block = 0;
 		src->whose = "the VM's";
 	}

@@ -152,6 +152,13 @@ static int read_debugfs(struct kvm_stats *s, uint64_t values[KVM_STATS_MAX])
 	return 0;
 }
 
+int kvm_stats_open_vcpu(struct kvm_stats *s, int vcpu_fd, int vm_fd)
+{
+	int err = kvm_stats_open(s, vcpu_fd);
+
+	return err == -ENOTTY ? kvm_stats_open_debugfs(s, vm_fd) : err;
+}
+
 void kvm_stats_close(struct kvm_stats *s)
 {
 	if (s->fd >= 0)

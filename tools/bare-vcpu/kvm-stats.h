@@ -40,6 +40,9 @@ struct kvm_stats {
 int kvm_stats_open(struct kvm_stats *s, int fd);
 /* Opens the debugfs statistics of the VM VM_FD of this process (its vcpus' sums). */
 int kvm_stats_open_debugfs(struct kvm_stats *s, int vm_fd);
+/* A vcpu's statistics: its binary ones (VCPU_FD), or on kernels without them the debugfs sums
+ * of its VM (VM_FD); s->debugfs says which were opened. */
+int kvm_stats_open_vcpu(struct kvm_stats *s, int vcpu_fd, int vm_fd);
 void kvm_stats_close(struct kvm_stats *s);
 /* VALUES[i] = the (first) value of desc[i], for i < n. */
 int kvm_stats_read(struct kvm_stats *s, uint64_t values[KVM_STATS_MAX]);
